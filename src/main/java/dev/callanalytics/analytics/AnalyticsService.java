@@ -1,0 +1,84 @@
+package dev.callanalytics.analytics;
+
+import dev.callanalytics.analytics.AnalyticsResponses.ByAssistant;
+import dev.callanalytics.analytics.AnalyticsResponses.ByPhoneNumber;
+import dev.callanalytics.analytics.AnalyticsResponses.ByTime;
+import dev.callanalytics.auth.Authenticator;
+import dev.callanalytics.auth.Caller;
+import dev.callanalytics.http.ApiException;
+import dev.callanalytics.http.DateRange;
+import dev.callanalytics.http.Envelope;
+import dev.callanalytics.http.QueryParams;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import org.jooq.DSLContext;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+
+import static dev.callanalytics.auth.Scope.READ;
+
+/** The four analytics endpoints, under {@code /analytics}. */
+public final class AnalyticsService implements HttpService {
+
+    private final AnalyticsQueries queries;
+    private final Authenticator auth;
+    private final Clock clock;
+
+    public AnalyticsService(DSLContext ctx, Authenticator auth, Clock clock) {
+        this.queries = new AnalyticsQueries(ctx);
+        this.auth = auth;
+        this.clock = clock;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/dashboard", auth.require(READ, this::dashboard))
+             .get("/calls/by-assistant", auth.require(READ, this::byAssistant))
+             .get("/calls/by-phone-number", auth.require(READ, this::byPhoneNumber))
+             .get("/calls/by-time", auth.require(READ, this::byTime));
+    }
+
+    private void dashboard(Caller caller, ServerRequest req, ServerResponse res) {
+        var now = clock.instant();
+        var range = DateRange.forAnalytics(QueryParams.of(req), now);
+        var dashboard = queries.dashboard(caller.accountId(), range, Periods.at(now));
+        res.send(Envelope.ok("Dashboard analytics fetched successfully", dashboard));
+    }
+
+    private void byAssistant(Caller caller, ServerRequest req, ServerResponse res) {
+        var range = DateRange.forAnalytics(QueryParams.of(req), clock.instant());
+        var assistants = queries.byAssistant(caller.accountId(), range);
+        res.send(Envelope.ok("Calls by assistant fetched successfully", new ByAssistant(assistants)));
+    }
+
+    private void byPhoneNumber(Caller caller, ServerRequest req, ServerResponse res) {
+        var params = QueryParams.of(req);
+        var range = DateRange.forAnalytics(params, clock.instant());
+        var assistant = callersAssistant(caller, params);
+        var buckets = queries.byPhoneNumber(caller.accountId(), range, assistant);
+        res.send(Envelope.ok("Calls by phone number fetched successfully", new ByPhoneNumber(buckets)));
+    }
+
+    private void byTime(Caller caller, ServerRequest req, ServerResponse res) {
+        var params = QueryParams.of(req);
+        var range = DateRange.forAnalytics(params, clock.instant());
+        var granularity = params.get("granularity").map(Granularity::parse).orElse(Granularity.DAY);
+        var assistant = callersAssistant(caller, params);
+        var series = queries.byTime(caller.accountId(), range, granularity, assistant);
+        res.send(Envelope.ok("Calls by time fetched successfully", new ByTime(series, granularity.label())));
+    }
+
+    /** The assistant_id filter, which must name one of the caller's assistants (404 otherwise). */
+    private Optional<UUID> callersAssistant(Caller caller, QueryParams params) {
+        var assistant = params.assistantId();
+        assistant.filter(id -> !queries.assistantExists(caller.accountId(), id))
+                 .ifPresent(id -> {
+                     throw ApiException.assistantNotFound(id.toString());
+                 });
+        return assistant;
+    }
+}

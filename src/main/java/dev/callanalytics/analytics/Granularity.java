@@ -1,0 +1,40 @@
+package dev.callanalytics.analytics;
+
+import dev.callanalytics.http.ApiException;
+
+import java.util.Locale;
+
+/**
+ * The bucket size of by-time, and the label each bucket gets: a {@code to_char} pattern on the
+ * UTC start of the call. Weeks are ISO 8601 weeks, labelled with the ISO week-year
+ * ({@code IYYY}), which is not the calendar year around New Year.
+ */
+public enum Granularity {
+    DAY("YYYY-MM-DD"),
+    WEEK("IYYY-\"W\"IW"),
+    MONTH("YYYY-MM");
+
+    private final String labelPattern;
+
+    Granularity(String labelPattern) {
+        this.labelPattern = labelPattern;
+    }
+
+    String labelPattern() {
+        return labelPattern;
+    }
+
+    /** The name the API accepts and echoes. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    static Granularity parse(String raw) {
+        for (var granularity : values()) {
+            if (granularity.label().equals(raw)) {
+                return granularity;
+            }
+        }
+        throw ApiException.badRequest("Invalid granularity '" + raw + "': use day, week or month");
+    }
+}

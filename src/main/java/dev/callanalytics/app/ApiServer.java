@@ -1,0 +1,68 @@
+package dev.callanalytics.app;
+
+import dev.callanalytics.analytics.AnalyticsService;
+import dev.callanalytics.auth.AccountQueries;
+import dev.callanalytics.auth.Authenticator;
+import dev.callanalytics.calllogs.CallLogsService;
+import dev.callanalytics.http.ErrorResponses;
+import dev.callanalytics.http.Json;
+import io.helidon.http.media.jackson.JacksonSupport;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import org.jooq.DSLContext;
+
+import java.net.BindException;
+import java.time.Clock;
+
+import static dev.callanalytics.http.ErrorResponses.allowOnly;
+
+/** The HTTP server: every route of the API, in one table. */
+public final class ApiServer {
+
+    private ApiServer() {
+    }
+
+    /** Starts the server on {@code port} (0 for any free port); fails with a {@link StartupFailure}. */
+    public static WebServer start(int port, DSLContext ctx, Clock clock) {
+        var auth = new Authenticator(new AccountQueries(ctx));
+        var analytics = new AnalyticsService(ctx, auth, clock);
+        var callLogs = new CallLogsService(ctx, auth);
+        var server = WebServer.builder()
+                              .port(port)
+                              .shutdownHook(true)
+                              .mediaContext(media -> media.mediaSupportsDiscoverServices(false)
+                                                          .addMediaSupport(JacksonSupport.create(Json.mapper())))
+                              .routing(routing -> routes(routing, analytics, callLogs))
+                              .build();
+        try {
+            return server.start();
+        } catch (RuntimeException e) {
+            if (causedBy(e, BindException.class)) {
+                throw new StartupFailure("port " + port + " is already in use: stop what listens there or set SERVER_PORT");
+            }
+            throw e;
+        }
+    }
+
+    private static void routes(HttpRouting.Builder routing, AnalyticsService analytics, CallLogsService callLogs) {
+        ErrorResponses.register(routing);
+        routing.register("/analytics", analytics)
+               .register("/assistant", callLogs)
+               // the same paths with another method: 405 with Allow
+               .any("/analytics/dashboard", allowOnly("GET"))
+               .any("/analytics/calls/by-assistant", allowOnly("GET"))
+               .any("/analytics/calls/by-phone-number", allowOnly("GET"))
+               .any("/analytics/calls/by-time", allowOnly("GET"))
+               .any("/assistant/call-logs/{assistant_id}", allowOnly("GET"))
+               .any(ErrorResponses::unknownRoute);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (var cause = e; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.callanalytics.app;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+
+import javax.sql.DataSource;
+import java.time.Duration;
+
+/** Opens the connection pool, applies the migrations and builds the jOOQ contexts. */
+public final class Database {
+
+    private Database() {
+    }
+
+    /**
+     * A pool on the configured database, failing fast with a {@link StartupFailure} when it
+     * cannot be reached, so that the command line prints one line instead of a stack trace.
+     */
+    public static HikariDataSource open(DatabaseSettings settings) {
+        var config = new HikariConfig();
+        config.setJdbcUrl(settings.url());
+        config.setUsername(settings.user());
+        config.setPassword(settings.password());
+        config.setMaximumPoolSize(settings.poolSize());
+        config.setPoolName("call-analytics");
+        config.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
+        try {
+            return new HikariDataSource(config);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw new StartupFailure("cannot connect to the database at " + settings.url() + ": " + rootMessage(e));
+        }
+    }
+
+    /** Applies every migration of db/migration (packaged in the jar) that is not applied yet. */
+    public static MigrateResult migrate(DataSource dataSource) {
+        return Flyway.configure()
+                     .dataSource(dataSource)
+                     .locations("classpath:db/migration")
+                     .load()
+                     .migrate();
+    }
+
+    /**
+     * The jOOQ context of the API: queries that run longer than {@code queryTimeout} are
+     * cancelled by PostgreSQL and answered with 503, rather than holding a connection forever.
+     */
+    public static DSLContext dsl(DataSource dataSource, Duration queryTimeout) {
+        var settings = new Settings()
+                .withQueryTimeout((int) queryTimeout.toSeconds())
+                .withRenderSchema(false);
+        return DSL.using(dataSource, SQLDialect.POSTGRES, settings);
+    }
+
+    private static String rootMessage(Throwable e) {
+        var root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

@@ -1,0 +1,183 @@
+package dev.callanalytics.app;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.callanalytics.auth.AccountQueries;
+import dev.callanalytics.auth.ApiKey;
+import dev.callanalytics.auth.Scope;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.logging.LogManager;
+
+/**
+ * The command line, and the one place where the objects of the application are wired
+ * together, in plain Java: read this file top to bottom to see the whole graph.
+ */
+@Command(name = "call-analytics",
+         mixinStandardHelpOptions = true,
+         description = "Analytics for the calls of voice-AI assistants, on PostgreSQL.",
+         subcommands = {Main.Serve.class, Main.Migrate.class, Main.Accounts.class, Main.Keys.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        configureLogging();
+        System.exit(run(args));
+    }
+
+    /** Runs a command and returns its exit code; failures to start are one line on stderr. */
+    public static int run(String... args) {
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+                    if (e instanceof StartupFailure) {
+                        commandLine.getErr().println("call-analytics: " + e.getMessage());
+                        return 2;
+                    }
+                    commandLine.getErr().println("call-analytics: unexpected failure: " + e);
+                    return 1;
+                })
+                .execute(args);
+    }
+
+    private static void configureLogging() {
+        try (var in = Main.class.getResourceAsStream("/logging.properties")) {
+            if (in != null) {
+                LogManager.getLogManager().readConfiguration(in);
+            }
+        } catch (IOException e) {
+            System.err.println("call-analytics: cannot read logging.properties: " + e.getMessage());
+        }
+    }
+
+    static Settings settings() {
+        return Settings.fromEnvironment(System.getenv());
+    }
+
+    @Command(name = "serve", description = "Apply the migrations, then serve the API on SERVER_PORT (default 8080).")
+    static final class Serve implements Callable<Integer> {
+
+        @Override
+        public Integer call() throws InterruptedException {
+            var settings = settings();
+            var dataSource = Database.open(settings.database());
+            Database.migrate(dataSource);
+            var ctx = Database.dsl(dataSource, settings.queryTimeout());
+            var server = ApiServer.start(settings.serverPort(), ctx, Clock.systemUTC());
+            Runtime.getRuntime().addShutdownHook(new Thread(dataSource::close));
+            System.out.println("call-analytics listening on http://localhost:" + server.port()
+                               + " (database " + settings.database().url() + ")");
+            Thread.currentThread().join();
+            return 0;
+        }
+    }
+
+    @Command(name = "migrate", description = "Apply the database migrations and exit.")
+    static final class Migrate implements Callable<Integer> {
+
+        @Override
+        public Integer call() {
+            try (var dataSource = Database.open(settings().database())) {
+                var result = Database.migrate(dataSource);
+                System.out.println("Applied " + result.migrationsExecuted + " migration(s); schema version "
+                                   + (result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion));
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "accounts", description = "Manage accounts.", subcommands = Accounts.Create.class)
+    static final class Accounts {
+
+        @Command(name = "create", description = "Create an account and print its id (last line).")
+        static final class Create implements Callable<Integer> {
+
+            @Parameters(paramLabel = "NAME", description = "Name of the account.")
+            String name;
+
+            @Override
+            public Integer call() {
+                if (name.isBlank()) {
+                    throw new StartupFailure("the account name must not be blank");
+                }
+                try (var dataSource = migrated()) {
+                    var id = new AccountQueries(Database.dsl(dataSource, java.time.Duration.ofSeconds(30))).createAccount(name);
+                    System.out.println("Created account '" + name + "'");
+                    System.out.println(id);
+                    return 0;
+                }
+            }
+        }
+    }
+
+    @Command(name = "keys", description = "Manage API keys.", subcommands = {Keys.Create.class, Keys.Revoke.class})
+    static final class Keys {
+
+        @Command(name = "create", description = "Create an API key and print it (last line). It is never shown again.")
+        static final class Create implements Callable<Integer> {
+
+            @Option(names = "--account", required = true, paramLabel = "ID", description = "The account the key acts for.")
+            UUID account;
+
+            @Option(names = "--scope", split = ",", paramLabel = "SCOPE", defaultValue = "read",
+                    description = "read, ingest, or both: read,ingest (default: read).")
+            List<String> scopes;
+
+            @Override
+            public Integer call() {
+                var granted = EnumSet.noneOf(Scope.class);
+                for (var label : scopes) {
+                    try {
+                        granted.add(Scope.fromLabel(label));
+                    } catch (IllegalArgumentException e) {
+                        throw new StartupFailure(e.getMessage());
+                    }
+                }
+                try (var dataSource = migrated()) {
+                    var accounts = new AccountQueries(Database.dsl(dataSource, java.time.Duration.ofSeconds(30)));
+                    if (!accounts.accountExists(account)) {
+                        throw new StartupFailure("no account with id " + account);
+                    }
+                    var key = ApiKey.generate();
+                    var keyId = accounts.createKey(account, key, granted);
+                    System.out.println("Created key " + keyId + " with scopes " + scopes
+                                       + ". Keep the key below: it is shown only this once.");
+                    System.out.println(key);
+                    return 0;
+                }
+            }
+        }
+
+        @Command(name = "revoke", description = "Revoke an API key by its id.")
+        static final class Revoke implements Callable<Integer> {
+
+            @Parameters(paramLabel = "KEY_ID", description = "The key's id, as printed by 'keys create'.")
+            UUID keyId;
+
+            @Override
+            public Integer call() {
+                try (var dataSource = migrated()) {
+                    var accounts = new AccountQueries(Database.dsl(dataSource, java.time.Duration.ofSeconds(30)));
+                    if (!accounts.revokeKey(keyId)) {
+                        throw new StartupFailure("no valid key with id " + keyId);
+                    }
+                    System.out.println("Revoked key " + keyId);
+                    return 0;
+                }
+            }
+        }
+    }
+
+    /** The administrative commands work on a fresh database too: they migrate it first. */
+    private static HikariDataSource migrated() {
+        var dataSource = Database.open(settings().database());
+        Database.migrate(dataSource);
+        return dataSource;
+    }
+}

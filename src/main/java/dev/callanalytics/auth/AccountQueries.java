@@ -1,0 +1,68 @@
+package dev.callanalytics.auth;
+
+import org.jooq.DSLContext;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import static dev.callanalytics.db.Tables.ACCOUNTS;
+import static dev.callanalytics.db.Tables.API_KEYS;
+import static org.jooq.impl.DSL.currentOffsetDateTime;
+
+/** Accounts and their API keys. */
+public final class AccountQueries {
+
+    private final DSLContext ctx;
+
+    public AccountQueries(DSLContext ctx) {
+        this.ctx = ctx;
+    }
+
+    public UUID createAccount(String name) {
+        return ctx.insertInto(ACCOUNTS)
+                  .set(ACCOUNTS.NAME, name)
+                  .returning(ACCOUNTS.ACCOUNT_ID)
+                  .fetchOne(ACCOUNTS.ACCOUNT_ID);
+    }
+
+    public boolean accountExists(UUID accountId) {
+        return ctx.fetchExists(ACCOUNTS, ACCOUNTS.ACCOUNT_ID.eq(accountId));
+    }
+
+    /** Stores the hash of a new key and returns the key's public id. */
+    public UUID createKey(UUID accountId, String key, Set<Scope> scopes) {
+        return ctx.insertInto(API_KEYS)
+                  .set(API_KEYS.ACCOUNT_ID, accountId)
+                  .set(API_KEYS.KEY_HASH, ApiKey.hash(key))
+                  .set(API_KEYS.SCOPES, scopes.stream().map(Scope::label).sorted().toArray(String[]::new))
+                  .returning(API_KEYS.KEY_ID)
+                  .fetchOne(API_KEYS.KEY_ID);
+    }
+
+    /** Revokes a key; false when there is no such key or it was revoked already. */
+    public boolean revokeKey(UUID keyId) {
+        return ctx.update(API_KEYS)
+                  .set(API_KEYS.REVOKED_AT, currentOffsetDateTime())
+                  .where(API_KEYS.KEY_ID.eq(keyId))
+                  .and(API_KEYS.REVOKED_AT.isNull())
+                  .execute() == 1;
+    }
+
+    /** The caller a key stands for, if the key exists and is not revoked. */
+    public Optional<Caller> findCaller(String key) {
+        return ctx.select(API_KEYS.ACCOUNT_ID, API_KEYS.SCOPES)
+                  .from(API_KEYS)
+                  .where(API_KEYS.KEY_HASH.eq(ApiKey.hash(key)))
+                  .and(API_KEYS.REVOKED_AT.isNull())
+                  .fetchOptional(r -> new Caller(r.value1(), scopes(r.value2())));
+    }
+
+    private static Set<Scope> scopes(String[] labels) {
+        var scopes = EnumSet.noneOf(Scope.class);
+        Arrays.stream(labels).map(Scope::fromLabel).forEach(scopes::add);
+        return scopes;
+    }
+}

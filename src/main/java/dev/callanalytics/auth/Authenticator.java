@@ -1,0 +1,55 @@
+package dev.callanalytics.auth;
+
+import dev.callanalytics.http.ApiException;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.Locale;
+
+/**
+ * Turns the {@code Authorization: Bearer <key>} header into a {@link Caller}, in front of each
+ * route that needs one, so that the route table shows which scope every route requires.
+ */
+public final class Authenticator {
+
+    private final AccountQueries accounts;
+
+    public Authenticator(AccountQueries accounts) {
+        this.accounts = accounts;
+    }
+
+    /** A handler that runs only for a valid key with {@code scope}: 401 or 403 otherwise. */
+    public Handler require(Scope scope, CallerHandler handler) {
+        return (req, res) -> handler.handle(authenticate(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null), scope), req, res);
+    }
+
+    /** The caller of a key, checked for {@code scope}; {@code header} is the Authorization value. */
+    public Caller authenticate(String header, Scope scope) {
+        if (header == null || header.isBlank()) {
+            throw ApiException.unauthorized("Missing Authorization header: send 'Authorization: Bearer <api key>'");
+        }
+        var parts = header.trim().split("\\s+", 2);
+        if (parts.length != 2 || !parts[0].toLowerCase(Locale.ROOT).equals("bearer")) {
+            throw ApiException.unauthorized("Malformed Authorization header: expected 'Bearer <api key>'");
+        }
+        return authenticateKey(parts[1].trim(), scope);
+    }
+
+    /** The caller of a bare key (as a webhook sends it in its URL), checked for {@code scope}. */
+    public Caller authenticateKey(String key, Scope scope) {
+        var caller = accounts.findCaller(key)
+                             .orElseThrow(() -> ApiException.unauthorized("Invalid or revoked API key"));
+        if (!caller.scopes().contains(scope)) {
+            throw ApiException.forbidden("This API key lacks the '" + scope.label() + "' scope that this endpoint requires");
+        }
+        return caller;
+    }
+
+    /** A route handler that is given the authenticated caller. */
+    @FunctionalInterface
+    public interface CallerHandler {
+        void handle(Caller caller, ServerRequest req, ServerResponse res);
+    }
+}

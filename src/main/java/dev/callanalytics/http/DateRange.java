@@ -1,0 +1,93 @@
+package dev.callanalytics.http;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The calls a request is about: those whose {@code started_at} is within {@code start_date ..
+ * end_date}, both ends included. Serialized as the dashboard's {@code date_range}.
+ */
+public record DateRange(Instant startDate, Instant endDate) {
+
+    /** The analytics default: the 30 days up to the end of the range. */
+    public static final Duration DEFAULT_LENGTH = Duration.ofDays(30);
+
+    /** PostgreSQL keeps microseconds: the last instant of a day is one microsecond before the next. */
+    private static final Duration RESOLUTION = Duration.of(1, ChronoUnit.MICROS);
+
+    /** An offset whose '+' arrived as a space because it was not URL-encoded. */
+    private static final Pattern UNENCODED_PLUS = Pattern.compile("^(.*T[0-9:.,]+) ([0-9]{2}(:?[0-9]{2})?)$");
+
+    /**
+     * The range of the analytics endpoints: {@code end_date} defaults to now, {@code start_date}
+     * to 30 days before the end.
+     */
+    public static DateRange forAnalytics(QueryParams params, Instant now) {
+        var filter = DateFilter.of(params);
+        var end = filter.end().orElse(now);
+        var start = filter.start().orElse(end.minus(DEFAULT_LENGTH));
+        if (start.isAfter(end)) {
+            throw ApiException.badRequest("start_date (" + Json.format(start) + ") is after end_date ("
+                                          + Json.format(end) + ")");
+        }
+        return new DateRange(start, end);
+    }
+
+    /** {@code start_date} and {@code end_date} as given, each optional (call logs have no default). */
+    public record DateFilter(Optional<Instant> start, Optional<Instant> end) {
+
+        public static DateFilter of(QueryParams params) {
+            var start = params.get("start_date").map(raw -> parse("start_date", raw, false));
+            var end = params.get("end_date").map(raw -> parse("end_date", raw, true));
+            if (start.isPresent() && end.isPresent() && start.get().isAfter(end.get())) {
+                throw ApiException.badRequest("start_date (" + Json.format(start.get()) + ") is after end_date ("
+                                              + Json.format(end.get()) + ")");
+            }
+            return new DateFilter(start, end);
+        }
+    }
+
+    /**
+     * An ISO 8601 instant, date-time (read as UTC) or bare date. A bare date is the start of that
+     * UTC day, or, for the end of a range, its last instant, so that the whole day is included.
+     */
+    static Instant parse(String name, String raw, boolean endOfRange) {
+        var text = raw.trim();
+        var unencoded = UNENCODED_PLUS.matcher(text);
+        if (unencoded.matches()) {
+            text = unencoded.group(1) + "+" + unencoded.group(2);
+        }
+        try {
+            if (!text.contains("T") && !text.contains("t")) {
+                var day = LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+                return endOfRange ? day.plus(Duration.ofDays(1)).minus(RESOLUTION) : day;
+            }
+            text = text.toUpperCase();
+            if (text.endsWith("Z") || text.matches(".*[+-][0-9]{2}(:?[0-9]{2})?$")) {
+                return OffsetDateTime.parse(normalizeOffset(text)).toInstant();
+            }
+            return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("Invalid " + name + " '" + raw + "': use ISO 8601, such as 2026-03-01, "
+                                          + "2026-03-01T00:00:00Z or 2026-03-01T05:30:00+05:30");
+        }
+    }
+
+    /** {@code +0530} and {@code +05} as {@code +05:30} and {@code +05:00}, which java.time expects. */
+    private static String normalizeOffset(String text) {
+        var compact = Pattern.compile("([+-])([0-9]{2})([0-9]{2})?$").matcher(text);
+        if (compact.find() && !text.endsWith("Z")) {
+            var minutes = compact.group(3) == null ? "00" : compact.group(3);
+            return text.substring(0, compact.start()) + compact.group(1) + compact.group(2) + ":" + minutes;
+        }
+        return text;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.callanalytics.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The API's JSON conventions in one place: snake_case names from record components, decimals
+ * written as plain JSON numbers, instants as ISO 8601 UTC with milliseconds
+ * ({@code 2024-01-20T14:30:02.000Z}).
+ */
+public final class Json {
+
+    private static final DateTimeFormatter UTC_MILLIS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private Json() {
+    }
+
+    public static ObjectMapper mapper() {
+        var instants = new SimpleModule("utc-instants")
+                .addSerializer(Instant.class, new ToStringSerializerBase(Instant.class) {
+                    @Override
+                    public String valueToString(Object value) {
+                        return format((Instant) value);
+                    }
+                })
+                .addSerializer(OffsetDateTime.class, new ToStringSerializerBase(OffsetDateTime.class) {
+                    @Override
+                    public String valueToString(Object value) {
+                        return format(((OffsetDateTime) value).toInstant());
+                    }
+                });
+        return new ObjectMapper()
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .registerModule(instants)
+                .configure(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN, true)
+                .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
+    }
+
+    public static String format(Instant instant) {
+        return UTC_MILLIS.format(instant);
+    }
+}
