@@ -6,10 +6,14 @@ import dev.callanalytics.auth.ApiKey;
 import dev.callanalytics.auth.Scope;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Map;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
@@ -27,14 +31,24 @@ import java.util.logging.LogManager;
          subcommands = {Main.Serve.class, Main.Migrate.class, Main.Accounts.class, Main.Keys.class})
 public final class Main {
 
-    public static void main(String[] args) {
-        configureLogging();
-        System.exit(run(args));
+    private final Map<String, String> environment;
+
+    private Main(Map<String, String> environment) {
+        this.environment = environment;
     }
 
-    /** Runs a command and returns its exit code; failures to start are one line on stderr. */
-    public static int run(String... args) {
-        return new CommandLine(new Main())
+    public static void main(String[] args) {
+        configureLogging();
+        var out = new PrintWriter(System.out, true);
+        var err = new PrintWriter(System.err, true);
+        System.exit(run(System.getenv(), out, err, args));
+    }
+
+    /** Runs a command and returns its exit code; failures to start are one line on {@code err}. */
+    public static int run(Map<String, String> environment, PrintWriter out, PrintWriter err, String... args) {
+        return new CommandLine(new Main(environment))
+                .setOut(out)
+                .setErr(err)
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
                     if (e instanceof StartupFailure) {
                         commandLine.getErr().println("call-analytics: " + e.getMessage());
@@ -56,12 +70,34 @@ public final class Main {
         }
     }
 
-    static Settings settings() {
-        return Settings.fromEnvironment(System.getenv());
+    /** What every command has: its settings, its output, and a migrated database to work on. */
+    abstract static class Subcommand implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        Settings settings() {
+            return Settings.fromEnvironment(((Main) spec.root().userObject()).environment);
+        }
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        /** The administrative commands work on a fresh database too: they migrate it first. */
+        HikariDataSource migrated() {
+            var dataSource = Database.open(settings().database());
+            Database.migrate(dataSource);
+            return dataSource;
+        }
+
+        AccountQueries accounts(HikariDataSource dataSource) {
+            return new AccountQueries(Database.dsl(dataSource, settings().queryTimeout()));
+        }
     }
 
     @Command(name = "serve", description = "Apply the migrations, then serve the API on SERVER_PORT (default 8080).")
-    static final class Serve implements Callable<Integer> {
+    static final class Serve extends Subcommand {
 
         @Override
         public Integer call() throws InterruptedException {
@@ -71,7 +107,7 @@ public final class Main {
             var ctx = Database.dsl(dataSource, settings.queryTimeout());
             var server = ApiServer.start(settings.serverPort(), ctx, Clock.systemUTC());
             Runtime.getRuntime().addShutdownHook(new Thread(dataSource::close));
-            System.out.println("call-analytics listening on http://localhost:" + server.port()
+            out().println("call-analytics listening on http://localhost:" + server.port()
                                + " (database " + settings.database().url() + ")");
             Thread.currentThread().join();
             return 0;
@@ -79,13 +115,13 @@ public final class Main {
     }
 
     @Command(name = "migrate", description = "Apply the database migrations and exit.")
-    static final class Migrate implements Callable<Integer> {
+    static final class Migrate extends Subcommand {
 
         @Override
         public Integer call() {
             try (var dataSource = Database.open(settings().database())) {
                 var result = Database.migrate(dataSource);
-                System.out.println("Applied " + result.migrationsExecuted + " migration(s); schema version "
+                out().println("Applied " + result.migrationsExecuted + " migration(s); schema version "
                                    + (result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion));
                 return 0;
             }
@@ -96,7 +132,7 @@ public final class Main {
     static final class Accounts {
 
         @Command(name = "create", description = "Create an account and print its id (last line).")
-        static final class Create implements Callable<Integer> {
+        static final class Create extends Subcommand {
 
             @Parameters(paramLabel = "NAME", description = "Name of the account.")
             String name;
@@ -107,9 +143,9 @@ public final class Main {
                     throw new StartupFailure("the account name must not be blank");
                 }
                 try (var dataSource = migrated()) {
-                    var id = new AccountQueries(Database.dsl(dataSource, java.time.Duration.ofSeconds(30))).createAccount(name);
-                    System.out.println("Created account '" + name + "'");
-                    System.out.println(id);
+                    var id = accounts(dataSource).createAccount(name);
+                    out().println("Created account '" + name + "'");
+                    out().println(id);
                     return 0;
                 }
             }
@@ -120,7 +156,7 @@ public final class Main {
     static final class Keys {
 
         @Command(name = "create", description = "Create an API key and print it (last line). It is never shown again.")
-        static final class Create implements Callable<Integer> {
+        static final class Create extends Subcommand {
 
             @Option(names = "--account", required = true, paramLabel = "ID", description = "The account the key acts for.")
             UUID account;
@@ -140,22 +176,22 @@ public final class Main {
                     }
                 }
                 try (var dataSource = migrated()) {
-                    var accounts = new AccountQueries(Database.dsl(dataSource, java.time.Duration.ofSeconds(30)));
+                    var accounts = accounts(dataSource);
                     if (!accounts.accountExists(account)) {
                         throw new StartupFailure("no account with id " + account);
                     }
                     var key = ApiKey.generate();
                     var keyId = accounts.createKey(account, key, granted);
-                    System.out.println("Created key " + keyId + " with scopes " + scopes
+                    out().println("Created key " + keyId + " with scopes " + scopes
                                        + ". Keep the key below: it is shown only this once.");
-                    System.out.println(key);
+                    out().println(key);
                     return 0;
                 }
             }
         }
 
         @Command(name = "revoke", description = "Revoke an API key by its id.")
-        static final class Revoke implements Callable<Integer> {
+        static final class Revoke extends Subcommand {
 
             @Parameters(paramLabel = "KEY_ID", description = "The key's id, as printed by 'keys create'.")
             UUID keyId;
@@ -163,21 +199,15 @@ public final class Main {
             @Override
             public Integer call() {
                 try (var dataSource = migrated()) {
-                    var accounts = new AccountQueries(Database.dsl(dataSource, java.time.Duration.ofSeconds(30)));
+                    var accounts = accounts(dataSource);
                     if (!accounts.revokeKey(keyId)) {
                         throw new StartupFailure("no valid key with id " + keyId);
                     }
-                    System.out.println("Revoked key " + keyId);
+                    out().println("Revoked key " + keyId);
                     return 0;
                 }
             }
         }
     }
 
-    /** The administrative commands work on a fresh database too: they migrate it first. */
-    private static HikariDataSource migrated() {
-        var dataSource = Database.open(settings().database());
-        Database.migrate(dataSource);
-        return dataSource;
-    }
 }

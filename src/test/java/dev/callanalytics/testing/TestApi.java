@@ -1,0 +1,132 @@
+package dev.callanalytics.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.callanalytics.app.ApiServer;
+import dev.callanalytics.app.Database;
+import dev.callanalytics.auth.AccountQueries;
+import dev.callanalytics.auth.ApiKey;
+import dev.callanalytics.auth.Scope;
+import io.helidon.webserver.WebServer;
+import org.jooq.DSLContext;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The real server on a free port, over a fresh database of its own, and an HTTP client for it:
+ * what every API test class starts once.
+ */
+public final class TestApi implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PostgresServer.TestDatabase database;
+    private final DSLContext ctx;
+    private final WebServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private TestApi(Clock clock) {
+        this.database = PostgresServer.get().newDatabase();
+        this.ctx = Database.dsl(database.dataSource(), Duration.ofSeconds(30));
+        this.server = ApiServer.start(0, ctx, clock);
+    }
+
+    public static TestApi start() {
+        return new TestApi(Clock.systemUTC());
+    }
+
+    /** A server whose "now" is fixed, for the default range and the dashboard's periods. */
+    public static TestApi start(Clock clock) {
+        return new TestApi(clock);
+    }
+
+    public DSLContext ctx() {
+        return ctx;
+    }
+
+    public PostgresServer.TestDatabase database() {
+        return database;
+    }
+
+    /** A new account, with one read key and one ingest-only key. */
+    public Account newAccount(String name) {
+        var accounts = new AccountQueries(ctx);
+        var id = accounts.createAccount(name);
+        var readKey = ApiKey.generate();
+        var ingestKey = ApiKey.generate();
+        accounts.createKey(id, readKey, EnumSet.of(Scope.READ));
+        accounts.createKey(id, ingestKey, Set.of(Scope.INGEST));
+        return new Account(id, readKey, ingestKey);
+    }
+
+    public Calls calls(Account account) {
+        return new Calls(ctx, account.id());
+    }
+
+    public Response get(String pathAndQuery, String key) {
+        return send("GET", pathAndQuery, key, null);
+    }
+
+    public Response get(String pathAndQuery, Account account) {
+        return get(pathAndQuery, account.readKey());
+    }
+
+    public Response send(String method, String pathAndQuery, String key, String body) {
+        var request = HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + pathAndQuery))
+                                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                                                              : HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return sendRaw(request);
+    }
+
+    public Response sendRaw(HttpRequest.Builder request) {
+        try {
+            var response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            var body = response.body().isEmpty() ? null : JSON.readTree(response.body());
+            return new Response(response.statusCode(), response.headers(), body, response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public URI uri(String pathAndQuery) {
+        return URI.create("http://localhost:" + server.port() + pathAndQuery);
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    /** An account of the test, and its keys. */
+    public record Account(UUID id, String readKey, String ingestKey) {
+    }
+
+    /** What came back: status, headers, and the body parsed as JSON. */
+    public record Response(int status, HttpHeaders headers, JsonNode json, String body) {
+
+        public JsonNode data() {
+            return json.get("data");
+        }
+
+        public String message() {
+            return json.get("message").asText();
+        }
+    }
+}
