@@ -11,7 +11,10 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import org.jooq.DSLContext;
 
+import java.io.IOException;
 import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
 
 import static dev.callanalytics.http.ErrorResponses.allowOnly;
@@ -24,6 +27,7 @@ public final class ApiServer {
 
     /** Starts the server on {@code port} (0 for any free port); fails with a {@link StartupFailure}. */
     public static WebServer start(int port, DSLContext ctx, Clock clock) {
+        requireFree(port);
         var auth = new Authenticator(new AccountQueries(ctx));
         var analytics = new AnalyticsService(ctx, auth, clock);
         var callLogs = new CallLogsService(ctx, auth);
@@ -34,14 +38,18 @@ public final class ApiServer {
                                                           .addMediaSupport(JacksonSupport.create(Json.mapper())))
                               .routing(routing -> routes(routing, analytics, callLogs))
                               .build();
+        // Helidon logs a port it cannot bind and comes back with a server that is not running.
         try {
-            return server.start();
+            server.start();
         } catch (RuntimeException e) {
-            if (causedBy(e, BindException.class)) {
-                throw new StartupFailure("port " + port + " is already in use: stop what listens there or set SERVER_PORT");
+            if (!causedBy(e, BindException.class)) {
+                throw e;
             }
-            throw e;
         }
+        if (!server.isRunning()) {
+            throw new StartupFailure("port " + port + " is already in use: stop what listens there or set SERVER_PORT");
+        }
+        return server;
     }
 
     private static void routes(HttpRouting.Builder routing, AnalyticsService analytics, CallLogsService callLogs) {
@@ -55,6 +63,19 @@ public final class ApiServer {
                .any("/analytics/calls/by-time", allowOnly("GET"))
                .any("/assistant/call-logs/{assistant_id}", allowOnly("GET"))
                .any(ErrorResponses::unknownRoute);
+    }
+
+    /** Checked first so that a taken port is one line from us, not a Helidon stack trace. */
+    private static void requireFree(int port) {
+        if (port == 0) {
+            return;
+        }
+        try (var probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(port));
+        } catch (IOException e) {
+            throw new StartupFailure("port " + port + " is already in use: stop what listens there or set SERVER_PORT");
+        }
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

@@ -34,13 +34,13 @@ public final class ErrorResponses {
 
     /** The last route: any path no service knows. */
     public static void unknownRoute(ServerRequest req, ServerResponse res) {
-        throw ApiException.notFound("No such endpoint: " + req.prologue().method().text() + " " + req.path().path());
+        throw ApiException.notFound("No such endpoint: " + req.prologue().method().text() + " " + req.path().absolute().path());
     }
 
     /** A handler for the other methods on a known path. */
     public static io.helidon.webserver.http.Handler allowOnly(String allowed) {
         return (req, res) -> {
-            throw ApiException.methodNotAllowed(req.prologue().method().text(), req.path().path(), allowed);
+            throw ApiException.methodNotAllowed(req.prologue().method().text(), req.path().absolute().path(), allowed);
         };
     }
 
@@ -51,7 +51,7 @@ public final class ErrorResponses {
 
     private static void database(ServerRequest req, ServerResponse res, DataAccessException e) {
         if (isUnavailable(e)) {
-            LOG.log(Level.WARNING, "database unavailable for " + req.prologue().method().text() + " " + req.path().path()
+            LOG.log(Level.WARNING, "database unavailable for " + req.prologue().method().text() + " " + req.path().absolute().path()
                                    + ": " + e.getMessage());
             refused(req, res, ApiException.unavailable("The database is unavailable or too slow right now; retry shortly"));
         } else {
@@ -60,7 +60,7 @@ public final class ErrorResponses {
     }
 
     private static void unexpected(ServerRequest req, ServerResponse res, Exception e) {
-        LOG.log(Level.SEVERE, "unexpected failure of " + req.prologue().method().text() + " " + req.path().path(), e);
+        LOG.log(Level.SEVERE, "unexpected failure of " + req.prologue().method().text() + " " + req.path().absolute().path(), e);
         send(res, Status.INTERNAL_SERVER_ERROR_500, "Internal server error");
     }
 

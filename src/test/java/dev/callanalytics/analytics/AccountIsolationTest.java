@@ -1,0 +1,109 @@
+package dev.callanalytics.analytics;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.callanalytics.testing.TestApi;
+import dev.callanalytics.testing.TestApi.Account;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import static dev.callanalytics.testing.JsonAssert.assertJson;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * Two accounts whose calls share room names, assistant ids and platform numbers: through every
+ * endpoint and parameter, each sees its own calls only, and another account's assistant does
+ * not exist for it.
+ */
+class AccountIsolationTest {
+
+    static final UUID SHARED = UUID.fromString("11111111-1111-1111-1111-111111111111");
+    static final UUID ONLY_ALPHA = UUID.fromString("22222222-2222-2222-2222-222222222222");
+    static final String RANGE = "start_date=2026-01-01&end_date=2026-01-31";
+
+    static TestApi api;
+    static Account alpha;
+    static Account beta;
+
+    @BeforeAll
+    static void start() {
+        api = TestApi.start();
+        alpha = api.newAccount("alpha");
+        beta = api.newAccount("beta");
+        var day = Instant.parse("2026-01-15T10:00:00Z");
+        // Same room names, same assistant id, same number, different everything else.
+        for (int i = 0; i < 3; i++) {
+            var room = "room-" + i;
+            api.calls(alpha).add(SHARED, day.plusSeconds(i), "10", c -> c.setRoomName(room).setAssistantName("Alpha Bot").setPlatformNumber("+100"));
+            api.calls(beta).add(SHARED, day.plusSeconds(i), "1", c -> c.setRoomName(room).setAssistantName("Beta Bot").setPlatformNumber("+100"));
+        }
+        api.calls(alpha).add(ONLY_ALPHA, day, "7", c -> c.setRoomName("alpha-only").setAssistantName("Secret Bot").setPlatformNumber("+999"));
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+    }
+
+    @Test
+    void theDashboardCountsTheCallersCallsOnly() {
+        var data = api.get("/analytics/dashboard?" + RANGE, beta).data();
+        assertEquals(3, data.get("total_calls").asInt());
+        assertEquals(3, data.get("total_duration_minutes").asInt());
+    }
+
+    @Test
+    void byAssistantShowsTheCallersAssistantsUnderTheCallersNames() {
+        assertJson("""
+                {'assistants': [{'assistant_id': '11111111-1111-1111-1111-111111111111', 'assistant_name': 'Beta Bot',
+                  'total_calls': 3, 'total_duration_minutes': 3, 'total_duration_hours': 0.05, 'avg_duration_minutes': 1}]}
+                """, api.get("/analytics/calls/by-assistant?" + RANGE, beta).data());
+    }
+
+    @Test
+    void byPhoneNumberAndByTimeShowTheCallersCallsWithOrWithoutAnAssistant() {
+        var expectedNumbers = """
+                {'phone_numbers': [{'phone_number': '+100', 'total_calls': 3, 'total_duration_minutes': 3,
+                  'total_duration_hours': 0.05, 'avg_duration_minutes': 1}]}
+                """;
+        assertJson(expectedNumbers, api.get("/analytics/calls/by-phone-number?" + RANGE, beta).data());
+        assertJson(expectedNumbers, api.get("/analytics/calls/by-phone-number?" + RANGE + "&assistant_id=" + SHARED, beta).data());
+        var expectedSeries = """
+                {'time_series': [{'date': '2026-01', 'total_calls': 3, 'total_duration_minutes': 3, 'total_duration_hours': 0.05}],
+                 'granularity': 'month'}
+                """;
+        assertJson(expectedSeries, api.get("/analytics/calls/by-time?granularity=month&" + RANGE, beta).data());
+        assertJson(expectedSeries, api.get("/analytics/calls/by-time?granularity=month&" + RANGE + "&assistant_id=" + SHARED, beta).data());
+    }
+
+    @Test
+    void anotherAccountsAssistantDoesNotExistForTheCaller() {
+        for (var path : new String[]{
+                "/assistant/call-logs/" + ONLY_ALPHA,
+                "/analytics/calls/by-phone-number?assistant_id=" + ONLY_ALPHA,
+                "/analytics/calls/by-time?assistant_id=" + ONLY_ALPHA}) {
+            var response = api.get(path, beta);
+            assertEquals(404, response.status(), path);
+            assertEquals("Assistant not found: " + ONLY_ALPHA, response.message());
+        }
+        assertEquals(200, api.get("/assistant/call-logs/" + ONLY_ALPHA, alpha).status());
+    }
+
+    @Test
+    void callLogsOfASharedAssistantIdShowTheCallersCallsOnly() {
+        var data = api.get("/assistant/call-logs/" + SHARED + "?limit=100", beta).data();
+        assertEquals(3, data.get("pagination").get("total").asInt());
+        for (JsonNode log : data.get("logs")) {
+            assertEquals("Beta Bot", log.get("assistant_name").asText());
+            assertEquals(1, log.get("call_duration_minutes").asInt());
+        }
+        for (var sort : new String[]{"started_at", "ended_at", "call_duration_minutes", "call_cost"}) {
+            var body = api.get("/assistant/call-logs/" + SHARED + "?sort_by=" + sort + "&" + RANGE, beta).body();
+            assertFalse(body.contains("Alpha Bot"), body);
+        }
+    }
+}

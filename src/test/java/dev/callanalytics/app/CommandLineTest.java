@@ -1,0 +1,111 @@
+package dev.callanalytics.app;
+
+import dev.callanalytics.testing.TestApi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line: accounts and keys as an operator creates them, and failures as one line. */
+class CommandLineTest {
+
+    static TestApi api;
+    static Map<String, String> env;
+
+    @BeforeAll
+    static void start() {
+        api = TestApi.start();
+        var db = api.database();
+        env = new HashMap<>(Map.of("DB_URL", db.url(), "DB_USER", db.user()));
+        if (db.password() != null) {
+            env.put("DB_PASSWORD", db.password());
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+    }
+
+    record Run(int exitCode, String out, String err) {
+
+        String lastLine() {
+            var lines = out.strip().split("\n");
+            return lines[lines.length - 1].strip();
+        }
+    }
+
+    static Run run(Map<String, String> environment, String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        int code = Main.run(environment, new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void anOperatorCreatesAnAccountAndAKeyThatWorksUntilRevoked() {
+        var account = run(env, "accounts", "create", "Acme Voice");
+        assertEquals(0, account.exitCode(), account.err());
+        var accountId = UUID.fromString(account.lastLine());
+
+        var created = run(env, "keys", "create", "--account", accountId.toString(), "--scope", "read,ingest");
+        assertEquals(0, created.exitCode(), created.err());
+        var key = created.lastLine();
+        assertTrue(key.length() >= 40, "at least 128 random bits: " + key);
+        var keyId = Pattern.compile("Created key ([0-9a-f-]{36})").matcher(created.out()).results().findFirst().orElseThrow().group(1);
+
+        assertEquals(200, api.get("/analytics/dashboard", key).status());
+        var revoked = run(env, "keys", "revoke", keyId);
+        assertEquals(0, revoked.exitCode(), revoked.err());
+        assertEquals(401, api.get("/analytics/dashboard", key).status());
+        // Keys are stored as hashes only.
+        assertEquals(0, api.ctx().fetchCount(api.ctx().selectFrom("api_keys").where("encode(key_hash, 'escape') like '%' || ? || '%'", key)));
+    }
+
+    @Test
+    void migrateIsIdempotent() {
+        var first = run(env, "migrate");
+        assertEquals(0, first.exitCode(), first.err());
+        assertTrue(first.out().contains("Applied 0 migration(s)"), first.out());
+    }
+
+    @Test
+    void mistakesAreOneLineOnStderrAndANonZeroExit() {
+        assertFailure(run(env, "keys", "create", "--account", UUID.randomUUID().toString()), "call-analytics: no account with id ");
+        var account = run(env, "accounts", "create", "Scopes").lastLine();
+        assertFailure(run(env, "keys", "create", "--account", account, "--scope", "read,admin"),
+                      "call-analytics: unknown scope 'admin': use read or ingest");
+        assertFailure(run(env, "keys", "revoke", UUID.randomUUID().toString()), "call-analytics: no valid key with id ");
+        assertFailure(run(Map.of(), "migrate"), "call-analytics: DB_URL is not set");
+        assertFailure(run(Map.of("DB_URL", "jdbc:postgresql://127.0.0.1:1/nothing"), "migrate"),
+                      "call-analytics: cannot connect to the database at jdbc:postgresql://127.0.0.1:1/nothing");
+        var badPort = new HashMap<>(env);
+        badPort.put("SERVER_PORT", "eighty");
+        assertFailure(run(badPort, "serve"), "call-analytics: SERVER_PORT must be an integer from 0 to 65535, got 'eighty'");
+    }
+
+    @Test
+    void serveOnATakenPortSaysSo() throws Exception {
+        try (var taken = new ServerSocket(0)) {
+            var busy = new HashMap<>(env);
+            busy.put("SERVER_PORT", String.valueOf(taken.getLocalPort()));
+            assertFailure(run(busy, "serve"), "call-analytics: port " + taken.getLocalPort() + " is already in use");
+        }
+    }
+
+    private static void assertFailure(Run run, String messageStart) {
+        assertTrue(run.exitCode() != 0, "exit code");
+        assertTrue(run.err().startsWith(messageStart), run.err());
+        assertEquals(1, run.err().strip().lines().count(), "one line: " + run.err());
+    }
+}
