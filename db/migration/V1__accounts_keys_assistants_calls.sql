@@ -91,8 +91,7 @@ CREATE TABLE calls (
     -- the assistants before the transaction commits.
     FOREIGN KEY (account_id, assistant_id) REFERENCES assistants (account_id, assistant_id)
         DEFERRABLE INITIALLY DEFERRED,
-    CHECK (ended_at >= started_at),
-    CHECK (answered_at >= started_at)
+    CHECK (ended_at >= started_at)
 );
 
 -- Analytics: every endpoint reads one account's calls over a range of started_at; the

@@ -5,6 +5,8 @@ import dev.callanalytics.auth.AccountQueries;
 import dev.callanalytics.auth.Authenticator;
 import dev.callanalytics.calllogs.CallLogsService;
 import dev.callanalytics.http.ErrorResponses;
+import dev.callanalytics.ingest.CallWriter;
+import dev.callanalytics.ingest.IngestService;
 import dev.callanalytics.http.Json;
 import io.helidon.http.media.jackson.JacksonSupport;
 import io.helidon.webserver.WebServer;
@@ -15,6 +17,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import javax.sql.DataSource;
 import java.time.Clock;
 
 import static dev.callanalytics.http.ErrorResponses.allowOnly;
@@ -26,17 +29,18 @@ public final class ApiServer {
     }
 
     /** Starts the server on {@code port} (0 for any free port); fails with a {@link StartupFailure}. */
-    public static WebServer start(int port, DSLContext ctx, Clock clock) {
+    public static WebServer start(int port, DataSource dataSource, DSLContext ctx, Clock clock) {
         requireFree(port);
         var auth = new Authenticator(new AccountQueries(ctx));
         var analytics = new AnalyticsService(ctx, auth, clock);
         var callLogs = new CallLogsService(ctx, auth);
+        var ingest = new IngestService(new CallWriter(dataSource), ctx, auth);
         var server = WebServer.builder()
                               .port(port)
                               .shutdownHook(true)
                               .mediaContext(media -> media.mediaSupportsDiscoverServices(false)
                                                           .addMediaSupport(JacksonSupport.create(Json.mapper())))
-                              .routing(routing -> routes(routing, analytics, callLogs))
+                              .routing(routing -> routes(routing, analytics, callLogs, ingest))
                               .build();
         // Helidon logs a port it cannot bind and comes back with a server that is not running.
         try {
@@ -52,16 +56,22 @@ public final class ApiServer {
         return server;
     }
 
-    private static void routes(HttpRouting.Builder routing, AnalyticsService analytics, CallLogsService callLogs) {
+    private static void routes(HttpRouting.Builder routing, AnalyticsService analytics, CallLogsService callLogs,
+                               IngestService ingest) {
         ErrorResponses.register(routing);
         routing.register("/analytics", analytics)
                .register("/assistant", callLogs)
+               .register("/", ingest)
                // the same paths with another method: 405 with Allow
                .any("/analytics/dashboard", allowOnly("GET"))
                .any("/analytics/calls/by-assistant", allowOnly("GET"))
                .any("/analytics/calls/by-phone-number", allowOnly("GET"))
                .any("/analytics/calls/by-time", allowOnly("GET"))
                .any("/assistant/call-logs/{assistant_id}", allowOnly("GET"))
+               .any("/calls/import", allowOnly("POST"))
+               .any("/calls/{room_name}", allowOnly("PUT"))
+               .any("/assistants/{assistant_id}", allowOnly("PUT"))
+               .any("/webhooks/end-call/{token}", allowOnly("POST"))
                .any(ErrorResponses::unknownRoute);
     }
 

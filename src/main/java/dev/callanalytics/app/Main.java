@@ -105,7 +105,7 @@ public final class Main {
             var dataSource = Database.open(settings.database());
             Database.migrate(dataSource);
             var ctx = Database.dsl(dataSource, settings.queryTimeout());
-            var server = ApiServer.start(settings.serverPort(), ctx, Clock.systemUTC());
+            var server = ApiServer.start(settings.serverPort(), dataSource, ctx, Clock.systemUTC());
             Runtime.getRuntime().addShutdownHook(new Thread(dataSource::close));
             out().println("call-analytics listening on http://localhost:" + server.port()
                                + " (database " + settings.database().url() + ")");

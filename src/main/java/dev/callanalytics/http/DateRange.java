@@ -3,8 +3,6 @@ package dev.callanalytics.http;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -70,24 +68,10 @@ public record DateRange(Instant startDate, Instant endDate) {
                 var day = LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
                 return endOfRange ? day.plus(Duration.ofDays(1)).minus(RESOLUTION) : day;
             }
-            text = text.toUpperCase();
-            if (text.endsWith("Z") || text.matches(".*[+-][0-9]{2}(:?[0-9]{2})?$")) {
-                return OffsetDateTime.parse(normalizeOffset(text)).toInstant();
-            }
-            return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+            return Instants.parse(text);
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest("Invalid " + name + " '" + raw + "': use ISO 8601, such as 2026-03-01, "
                                           + "2026-03-01T00:00:00Z or 2026-03-01T05:30:00+05:30");
         }
-    }
-
-    /** {@code +0530} and {@code +05} as {@code +05:30} and {@code +05:00}, which java.time expects. */
-    private static String normalizeOffset(String text) {
-        var compact = Pattern.compile("([+-])([0-9]{2})([0-9]{2})?$").matcher(text);
-        if (compact.find() && !text.endsWith("Z")) {
-            var minutes = compact.group(3) == null ? "00" : compact.group(3);
-            return text.substring(0, compact.start()) + compact.group(1) + compact.group(2) + ":" + minutes;
-        }
-        return text;
     }
 }

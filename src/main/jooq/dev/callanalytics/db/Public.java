@@ -8,6 +8,8 @@ import dev.callanalytics.db.tables.Accounts;
 import dev.callanalytics.db.tables.ApiKeys;
 import dev.callanalytics.db.tables.Assistants;
 import dev.callanalytics.db.tables.Calls;
+import dev.callanalytics.db.tables.IngestMerged;
+import dev.callanalytics.db.tables.IngestStaging;
 import dev.callanalytics.db.tables.Transcripts;
 
 import java.util.Arrays;
@@ -59,6 +61,19 @@ public class Public extends SchemaImpl {
     public final Calls CALLS = Calls.CALLS;
 
     /**
+     * Always empty: the shape of the temporary table in which a merge notes the
+     * calls it created or changed.
+     */
+    public final IngestMerged INGEST_MERGED = IngestMerged.INGEST_MERGED;
+
+    /**
+     * Always empty: the shape of the temporary table each write is COPYed into
+     * before being merged into calls and transcripts. One row per call
+     * (position null) and one per utterance (position set), joined by line.
+     */
+    public final IngestStaging INGEST_STAGING = IngestStaging.INGEST_STAGING;
+
+    /**
      * What was said in a call, one row per utterance. Speaking order is
      * spoken_at, then position.
      */
@@ -84,6 +99,8 @@ public class Public extends SchemaImpl {
             ApiKeys.API_KEYS,
             Assistants.ASSISTANTS,
             Calls.CALLS,
+            IngestMerged.INGEST_MERGED,
+            IngestStaging.INGEST_STAGING,
             Transcripts.TRANSCRIPTS
         );
     }

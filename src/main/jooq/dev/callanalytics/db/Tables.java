@@ -8,6 +8,8 @@ import dev.callanalytics.db.tables.Accounts;
 import dev.callanalytics.db.tables.ApiKeys;
 import dev.callanalytics.db.tables.Assistants;
 import dev.callanalytics.db.tables.Calls;
+import dev.callanalytics.db.tables.IngestMerged;
+import dev.callanalytics.db.tables.IngestStaging;
 import dev.callanalytics.db.tables.Transcripts;
 
 
@@ -42,6 +44,19 @@ public class Tables {
      * whatever its status.
      */
     public static final Calls CALLS = Calls.CALLS;
+
+    /**
+     * Always empty: the shape of the temporary table in which a merge notes the
+     * calls it created or changed.
+     */
+    public static final IngestMerged INGEST_MERGED = IngestMerged.INGEST_MERGED;
+
+    /**
+     * Always empty: the shape of the temporary table each write is COPYed into
+     * before being merged into calls and transcripts. One row per call
+     * (position null) and one per utterance (position set), joined by line.
+     */
+    public static final IngestStaging INGEST_STAGING = IngestStaging.INGEST_STAGING;
 
     /**
      * What was said in a call, one row per utterance. Speaking order is

@@ -21,7 +21,7 @@ class DatabaseUnavailableTest {
     void anUnreachableDatabaseIsA503WithRetryAfter() throws Exception {
         var nowhere = new PGSimpleDataSource();
         nowhere.setUrl("jdbc:postgresql://127.0.0.1:1/calls");
-        var server = ApiServer.start(0, Database.dsl(nowhere, Duration.ofSeconds(5)), Clock.systemUTC());
+        var server = ApiServer.start(0, nowhere, Database.dsl(nowhere, Duration.ofSeconds(5)), Clock.systemUTC());
         try {
             var response = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/analytics/dashboard"))

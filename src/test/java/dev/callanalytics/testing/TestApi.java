@@ -39,7 +39,7 @@ public final class TestApi implements AutoCloseable {
     private TestApi(Clock clock) {
         this.database = PostgresServer.get().newDatabase();
         this.ctx = Database.dsl(database.dataSource(), Duration.ofSeconds(30));
-        this.server = ApiServer.start(0, ctx, clock);
+        this.server = ApiServer.start(0, database.dataSource(), ctx, clock);
     }
 
     public static TestApi start() {

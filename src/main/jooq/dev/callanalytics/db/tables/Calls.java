@@ -24,6 +24,7 @@ import org.jooq.Field;
 import org.jooq.ForeignKey;
 import org.jooq.Index;
 import org.jooq.InverseForeignKey;
+import org.jooq.JSONB;
 import org.jooq.Name;
 import org.jooq.Path;
 import org.jooq.PlainSQL;
@@ -189,6 +190,47 @@ public class Calls extends TableImpl<CallsRecord> {
      */
     public final TableField<CallsRecord, OffsetDateTime> RECEIVED_AT = createField(DSL.name("received_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6).nullable(false).defaultValue(DSL.field(DSL.raw("clock_timestamp()"), SQLDataType.TIMESTAMPWITHTIMEZONE)), this, "When this version of the call record was written; the later of two reports wins ties.");
 
+    /**
+     * The column <code>public.calls.queue_id</code>. The platform's queue the
+     * call was placed from (outbound campaigns), as reported by the end-call
+     * webhook.
+     */
+    public final TableField<CallsRecord, String> QUEUE_ID = createField(DSL.name("queue_id"), SQLDataType.CLOB, this, "The platform's queue the call was placed from (outbound campaigns), as reported by the end-call webhook.");
+
+    /**
+     * The column <code>public.calls.is_passthrough</code>. Whether the call was
+     * passed through to a human or another system rather than handled by the
+     * assistant.
+     */
+    public final TableField<CallsRecord, Boolean> IS_PASSTHROUGH = createField(DSL.name("is_passthrough"), SQLDataType.BOOLEAN, this, "Whether the call was passed through to a human or another system rather than handled by the assistant.");
+
+    /**
+     * The column <code>public.calls.agent_ready_at</code>. When the voice agent
+     * was ready to speak.
+     */
+    public final TableField<CallsRecord, OffsetDateTime> AGENT_READY_AT = createField(DSL.name("agent_ready_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "When the voice agent was ready to speak.");
+
+    /**
+     * The column <code>public.calls.call_end_reason</code>. Why the call ended,
+     * as the platform words it (e.g. participant_left).
+     */
+    public final TableField<CallsRecord, String> CALL_END_REASON = createField(DSL.name("call_end_reason"), SQLDataType.CLOB, this, "Why the call ended, as the platform words it (e.g. participant_left).");
+
+    /**
+     * The column <code>public.calls.billable_duration_minutes</code>. Whole
+     * minutes the provider bills for the call.
+     */
+    public final TableField<CallsRecord, Integer> BILLABLE_DURATION_MINUTES = createField(DSL.name("billable_duration_minutes"), SQLDataType.INTEGER, this, "Whole minutes the provider bills for the call.");
+
+    /**
+     * The column <code>public.calls.usage</code>. What the call consumed, as
+     * the platform reports it: e.g. {"llm": {"prompt_tokens": ..,
+     * "completion_tokens": ..}, "tts": {"characters": .., "seconds": ..},
+     * "stt": {"provider": .., "model": .., "seconds": ..}}. Query with -&gt;,
+     * -&gt;&gt; and jsonb_path_query.
+     */
+    public final TableField<CallsRecord, JSONB> USAGE = createField(DSL.name("usage"), SQLDataType.JSONB, this, "What the call consumed, as the platform reports it: e.g. {\"llm\": {\"prompt_tokens\": .., \"completion_tokens\": ..}, \"tts\": {\"characters\": .., \"seconds\": ..}, \"stt\": {\"provider\": .., \"model\": .., \"seconds\": ..}}. Query with ->, ->> and jsonb_path_query.");
+
     private Calls(Name alias, Table<CallsRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -299,14 +341,15 @@ public class Calls extends TableImpl<CallsRecord> {
     @Override
     public List<Check<CallsRecord>> getChecks() {
         return Arrays.asList(
+            Internal.createCheck(this, DSL.name("calls_billable_duration_minutes_check"), "((billable_duration_minutes >= 0))", true),
             Internal.createCheck(this, DSL.name("calls_call_cost_check"), "((call_cost >= (0)::numeric))", true),
             Internal.createCheck(this, DSL.name("calls_call_duration_minutes_check"), "((call_duration_minutes >= (0)::numeric))", true),
             Internal.createCheck(this, DSL.name("calls_call_status_check"), "((call_status = ANY (ARRAY['initiated'::text, 'answered'::text, 'completed'::text, 'busy'::text, 'no_answer'::text, 'rejected'::text, 'cancelled'::text, 'unreachable'::text, 'timeout'::text, 'failed'::text])))", true),
             Internal.createCheck(this, DSL.name("calls_call_type_check"), "((call_type = ANY (ARRAY['outbound'::text, 'inbound'::text, 'web'::text])))", true),
             Internal.createCheck(this, DSL.name("calls_check"), "((ended_at >= started_at))", true),
-            Internal.createCheck(this, DSL.name("calls_check1"), "((answered_at >= started_at))", true),
             Internal.createCheck(this, DSL.name("calls_room_name_check"), "((room_name <> ''::text))", true),
-            Internal.createCheck(this, DSL.name("calls_sip_status_code_check"), "(((sip_status_code >= 100) AND (sip_status_code <= 699)))", true)
+            Internal.createCheck(this, DSL.name("calls_sip_status_code_check"), "(((sip_status_code >= 100) AND (sip_status_code <= 699)))", true),
+            Internal.createCheck(this, DSL.name("calls_usage_check"), "((jsonb_typeof(usage) = 'object'::text))", true)
         );
     }
 

@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
+import org.jooq.JSONB;
 import org.jooq.Record2;
 import org.jooq.impl.UpdatableRecordImpl;
 
@@ -371,6 +372,118 @@ public class CallsRecord extends UpdatableRecordImpl<CallsRecord> {
         return (OffsetDateTime) get(19);
     }
 
+    /**
+     * Setter for <code>public.calls.queue_id</code>. The platform's queue the
+     * call was placed from (outbound campaigns), as reported by the end-call
+     * webhook.
+     */
+    public CallsRecord setQueueId(String value) {
+        set(20, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>public.calls.queue_id</code>. The platform's queue the
+     * call was placed from (outbound campaigns), as reported by the end-call
+     * webhook.
+     */
+    public String getQueueId() {
+        return (String) get(20);
+    }
+
+    /**
+     * Setter for <code>public.calls.is_passthrough</code>. Whether the call was
+     * passed through to a human or another system rather than handled by the
+     * assistant.
+     */
+    public CallsRecord setIsPassthrough(Boolean value) {
+        set(21, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>public.calls.is_passthrough</code>. Whether the call was
+     * passed through to a human or another system rather than handled by the
+     * assistant.
+     */
+    public Boolean getIsPassthrough() {
+        return (Boolean) get(21);
+    }
+
+    /**
+     * Setter for <code>public.calls.agent_ready_at</code>. When the voice agent
+     * was ready to speak.
+     */
+    public CallsRecord setAgentReadyAt(OffsetDateTime value) {
+        set(22, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>public.calls.agent_ready_at</code>. When the voice agent
+     * was ready to speak.
+     */
+    public OffsetDateTime getAgentReadyAt() {
+        return (OffsetDateTime) get(22);
+    }
+
+    /**
+     * Setter for <code>public.calls.call_end_reason</code>. Why the call ended,
+     * as the platform words it (e.g. participant_left).
+     */
+    public CallsRecord setCallEndReason(String value) {
+        set(23, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>public.calls.call_end_reason</code>. Why the call ended,
+     * as the platform words it (e.g. participant_left).
+     */
+    public String getCallEndReason() {
+        return (String) get(23);
+    }
+
+    /**
+     * Setter for <code>public.calls.billable_duration_minutes</code>. Whole
+     * minutes the provider bills for the call.
+     */
+    public CallsRecord setBillableDurationMinutes(Integer value) {
+        set(24, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>public.calls.billable_duration_minutes</code>. Whole
+     * minutes the provider bills for the call.
+     */
+    public Integer getBillableDurationMinutes() {
+        return (Integer) get(24);
+    }
+
+    /**
+     * Setter for <code>public.calls.usage</code>. What the call consumed, as
+     * the platform reports it: e.g. {"llm": {"prompt_tokens": ..,
+     * "completion_tokens": ..}, "tts": {"characters": .., "seconds": ..},
+     * "stt": {"provider": .., "model": .., "seconds": ..}}. Query with -&gt;,
+     * -&gt;&gt; and jsonb_path_query.
+     */
+    public CallsRecord setUsage(JSONB value) {
+        set(25, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>public.calls.usage</code>. What the call consumed, as
+     * the platform reports it: e.g. {"llm": {"prompt_tokens": ..,
+     * "completion_tokens": ..}, "tts": {"characters": .., "seconds": ..},
+     * "stt": {"provider": .., "model": .., "seconds": ..}}. Query with -&gt;,
+     * -&gt;&gt; and jsonb_path_query.
+     */
+    public JSONB getUsage() {
+        return (JSONB) get(25);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -394,7 +507,7 @@ public class CallsRecord extends UpdatableRecordImpl<CallsRecord> {
     /**
      * Create a detached, initialised CallsRecord
      */
-    public CallsRecord(UUID accountId, String roomName, UUID assistantId, String assistantName, String callType, String callService, String platformNumber, String toNumber, String callStatus, String callStatusReason, Integer sipStatusCode, String sipStatusText, OffsetDateTime startedAt, OffsetDateTime answeredAt, OffsetDateTime endedAt, BigDecimal callDurationMinutes, BigDecimal callCost, String recordingPath, String phoneBucket, OffsetDateTime receivedAt) {
+    public CallsRecord(UUID accountId, String roomName, UUID assistantId, String assistantName, String callType, String callService, String platformNumber, String toNumber, String callStatus, String callStatusReason, Integer sipStatusCode, String sipStatusText, OffsetDateTime startedAt, OffsetDateTime answeredAt, OffsetDateTime endedAt, BigDecimal callDurationMinutes, BigDecimal callCost, String recordingPath, String phoneBucket, OffsetDateTime receivedAt, String queueId, Boolean isPassthrough, OffsetDateTime agentReadyAt, String callEndReason, Integer billableDurationMinutes, JSONB usage) {
         super(Calls.CALLS);
 
         setAccountId(accountId);
@@ -417,6 +530,12 @@ public class CallsRecord extends UpdatableRecordImpl<CallsRecord> {
         setRecordingPath(recordingPath);
         setPhoneBucket(phoneBucket);
         setReceivedAt(receivedAt);
+        setQueueId(queueId);
+        setIsPassthrough(isPassthrough);
+        setAgentReadyAt(agentReadyAt);
+        setCallEndReason(callEndReason);
+        setBillableDurationMinutes(billableDurationMinutes);
+        setUsage(usage);
         resetTouchedOnNotNull();
     }
 }
