@@ -34,14 +34,26 @@ public final class ErrorResponses {
 
     /** The last route: any path no service knows. */
     public static void unknownRoute(ServerRequest req, ServerResponse res) {
-        throw ApiException.notFound("No such endpoint: " + req.prologue().method().text() + " " + req.path().absolute().path());
+        throw ApiException.notFound("No such endpoint: " + loggable(req));
     }
 
     /** A handler for the other methods on a known path. */
     public static io.helidon.webserver.http.Handler allowOnly(String allowed) {
         return (req, res) -> {
-            throw ApiException.methodNotAllowed(req.prologue().method().text(), req.path().absolute().path(), allowed);
+            throw ApiException.methodNotAllowed(req.prologue().method().text(), redactedPath(req), allowed);
         };
+    }
+
+    /**
+     * The request as it may be logged or echoed: method and path, with the webhook's token (an
+     * API key) cut out. Query strings are left out, too.
+     */
+    public static String loggable(ServerRequest req) {
+        return req.prologue().method().text() + " " + redactedPath(req);
+    }
+
+    private static String redactedPath(ServerRequest req) {
+        return req.path().absolute().path().replaceFirst("^(/webhooks/end-call/)[^/]*", "$1<token>");
     }
 
     private static void refused(ServerRequest req, ServerResponse res, ApiException e) {
@@ -51,8 +63,7 @@ public final class ErrorResponses {
 
     private static void database(ServerRequest req, ServerResponse res, DataAccessException e) {
         if (isUnavailable(e)) {
-            LOG.log(Level.WARNING, "database unavailable for " + req.prologue().method().text() + " " + req.path().absolute().path()
-                                   + ": " + e.getMessage());
+            LOG.log(Level.WARNING, "database unavailable for " + loggable(req) + ": " + e.getMessage());
             refused(req, res, ApiException.unavailable("The database is unavailable or too slow right now; retry shortly"));
         } else {
             unexpected(req, res, e);
@@ -60,7 +71,7 @@ public final class ErrorResponses {
     }
 
     private static void unexpected(ServerRequest req, ServerResponse res, Exception e) {
-        LOG.log(Level.SEVERE, "unexpected failure of " + req.prologue().method().text() + " " + req.path().absolute().path(), e);
+        LOG.log(Level.SEVERE, "unexpected failure of " + loggable(req), e);
         send(res, Status.INTERNAL_SERVER_ERROR_500, "Internal server error");
     }
 

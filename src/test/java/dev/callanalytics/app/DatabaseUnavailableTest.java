@@ -10,6 +10,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,6 +38,36 @@ class DatabaseUnavailableTest {
             var body = new ObjectMapper().readTree(response.body());
             assertFalse(body.get("success").asBoolean());
             assertEquals("The database is unavailable or too slow right now; retry shortly", body.get("message").asText());
+
+            // The failure is logged, but never the webhook's token, which is an API key.
+            var logged = new ArrayList<String>();
+            var capture = new Handler() {
+                @Override
+                public void publish(LogRecord record) {
+                    logged.add(record.getMessage());
+                }
+
+                @Override
+                public void flush() {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            Logger.getLogger("").addHandler(capture);
+            try {
+                var webhook = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/webhooks/end-call/ca_secret-token-42"))
+                                   .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(503, webhook.statusCode());
+            } finally {
+                Logger.getLogger("").removeHandler(capture);
+            }
+            assertEquals(List.of("database unavailable for POST /webhooks/end-call/<token>"),
+                         logged.stream().map(line -> line.replaceFirst(": .*", "")).toList());
+            assertFalse(String.join("\n", logged).contains("secret-token-42"));
         } finally {
             server.stop();
         }
