@@ -4,6 +4,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.callanalytics.auth.AccountQueries;
 import dev.callanalytics.auth.ApiKey;
 import dev.callanalytics.auth.Scope;
+import dev.callanalytics.ingest.CallWriter;
+import dev.callanalytics.ingest.ImportProgress;
+import dev.callanalytics.ingest.NdjsonImport;
+import dev.callanalytics.ingest.NdjsonImport.OnError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,6 +17,8 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -28,7 +34,7 @@ import java.util.logging.LogManager;
 @Command(name = "call-analytics",
          mixinStandardHelpOptions = true,
          description = "Analytics for the calls of voice-AI assistants, on PostgreSQL.",
-         subcommands = {Main.Serve.class, Main.Migrate.class, Main.Accounts.class, Main.Keys.class})
+         subcommands = {Main.Serve.class, Main.Migrate.class, Main.Accounts.class, Main.Keys.class, Main.Import.class})
 public final class Main {
 
     private final Map<String, String> environment;
@@ -124,6 +130,55 @@ public final class Main {
                 out().println("Applied " + result.migrationsExecuted + " migration(s); schema version "
                                    + (result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion));
                 return 0;
+            }
+        }
+    }
+
+    @Command(name = "import", description = "Import calls from a file of newline-delimited JSON (one call record per line).")
+    static final class Import extends Subcommand {
+
+        @Parameters(paramLabel = "FILE", description = "The file to import, or - for standard input.")
+        String file;
+
+        @Option(names = "--account", required = true, paramLabel = "ID", description = "The account the calls belong to.")
+        UUID account;
+
+        @Option(names = "--on-error", paramLabel = "MODE", defaultValue = "rollback",
+                description = "rollback (default): nothing is written unless every line is valid; skip: write the valid lines.")
+        String onError;
+
+        @Override
+        public Integer call() throws IOException {
+            var mode = switch (onError) {
+                case "skip" -> OnError.SKIP;
+                case "rollback" -> OnError.ROLLBACK;
+                default -> throw new StartupFailure("--on-error must be skip or rollback, got '" + onError + "'");
+            };
+            var path = Path.of(file);
+            if (!file.equals("-") && !Files.isReadable(path)) {
+                throw new StartupFailure("cannot read " + file);
+            }
+            try (var dataSource = migrated();
+                 var input = file.equals("-") ? System.in : Files.newInputStream(path)) {
+                if (!accounts(dataSource).accountExists(account)) {
+                    throw new StartupFailure("no account with id " + account);
+                }
+                var err = spec.commandLine().getErr();
+                var onTerminal = System.console() != null && System.console().isTerminal();
+                var progress = new ImportProgress(err, file.equals("-") ? -1 : Files.size(path));
+                var summary = new NdjsonImport(new CallWriter(dataSource))
+                        .run(account, progress.track(input), mode, onTerminal ? progress : lines -> { });
+                if (onTerminal) {
+                    progress.finish();
+                }
+                summary.errors().forEach(e -> err.println("line " + e.line() + (e.roomName() == null ? "" : " (" + e.roomName() + ")")
+                                                           + ": " + e.error()));
+                var rejectedAll = mode == OnError.ROLLBACK && summary.rejected() > 0;
+                out().println((rejectedAll ? "Import rejected, nothing was written: " : "Import finished: ")
+                              + "%d received, %d inserted, %d updated, %d unchanged, %d ignored, %d rejected".formatted(
+                        summary.received(), summary.inserted(), summary.updated(), summary.unchanged(),
+                        summary.ignored(), summary.rejected()));
+                return rejectedAll ? 1 : 0;
             }
         }
     }

@@ -61,6 +61,8 @@ final class IngestQueries {
      * without touching the catalog (and costs nothing to transactions that never use them).
      */
     static void prepareStaging(DSLContext ctx) {
+        // The merge sorts the batch by room; let large batches sort in memory.
+        ctx.execute("SET LOCAL work_mem = '256MB'");
         ctx.execute("CREATE TEMP TABLE IF NOT EXISTS " + BATCH.getName() + " (LIKE " + INGEST_STAGING.getName() + ") ON COMMIT DELETE ROWS");
         ctx.execute("CREATE TEMP TABLE IF NOT EXISTS " + MERGED.getName() + " (LIKE " + INGEST_MERGED.getName() + ") ON COMMIT DELETE ROWS");
     }

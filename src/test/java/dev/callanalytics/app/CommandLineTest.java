@@ -4,10 +4,13 @@ import dev.callanalytics.testing.TestApi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -70,6 +73,31 @@ class CommandLineTest {
         assertEquals(401, api.get("/analytics/dashboard", key).status());
         // Keys are stored as hashes only.
         assertEquals(0, api.ctx().fetchCount(api.ctx().selectFrom("api_keys").where("encode(key_hash, 'escape') like '%' || ? || '%'", key)));
+    }
+
+    @Test
+    void importReadsAFileThroughTheSameRulesAsTheApi(@TempDir Path dir) throws Exception {
+        var accountId = run(env, "accounts", "create", "Importer").lastLine();
+        var assistant = UUID.randomUUID();
+        var file = dir.resolve("calls.ndjson");
+        Files.writeString(file, String.join("\n",
+                "{\"room_name\": \"r1\", \"assistant_id\": \"" + assistant + "\", \"started_at\": \"2026-03-10T09:00:00Z\", \"call_duration_minutes\": 2}",
+                "{\"room_name\": \"r2\", \"assistant_id\": \"" + assistant + "\", \"started_at\": \"yesterday\"}",
+                "{\"room_name\": \"r3\", \"assistant_id\": \"" + assistant + "\", \"started_at\": \"2026-03-11T09:00:00Z\", \"call_duration_minutes\": 3}"));
+
+        var rejected = run(env, "import", file.toString(), "--account", accountId);
+        assertEquals(1, rejected.exitCode());
+        assertEquals("Import rejected, nothing was written: 3 received, 0 inserted, 0 updated, 0 unchanged, 0 ignored, 1 rejected",
+                     rejected.lastLine());
+        assertEquals("line 2 (r2): started_at: 'yesterday' is not an ISO 8601 date-time such as 2026-03-01T09:30:00Z", rejected.err().strip());
+
+        var skipped = run(env, "import", file.toString(), "--account", accountId, "--on-error", "skip");
+        assertEquals(0, skipped.exitCode(), skipped.err());
+        assertEquals("Import finished: 3 received, 2 inserted, 0 updated, 0 unchanged, 0 ignored, 1 rejected", skipped.lastLine());
+        assertEquals(2, api.ctx().fetchCount(api.ctx().selectFrom("calls").where("account_id = ?::uuid", accountId)));
+
+        assertTrue(run(env, "import", dir.resolve("missing.ndjson").toString(), "--account", accountId).err()
+                           .startsWith("call-analytics: cannot read "));
     }
 
     @Test

@@ -163,6 +163,17 @@ class ImportTest {
         assertEquals(0, call.getCallDurationMinutes().compareTo(java.math.BigDecimal.valueOf(4)));
     }
 
+    /** Polls a condition every 50 ms for at most 10 s. */
+    static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(50); // polling a database-side state; bounded
+        }
+        return false;
+    }
+
     /** Another session of the test database holds a transaction open: the import's. */
     static boolean importInProgress() {
         return api.ctx().fetchExists(api.ctx().selectOne()
@@ -183,20 +194,11 @@ class ImportTest {
                               .getBytes(StandardCharsets.US_ASCII));
             out.write(sent);
             out.flush();
+            // Half the promised body is sent: the server is now mid-import, waiting for the rest.
+            assertTrue(waitFor(ImportTest::importInProgress), "the import started");
         }
-        // Wait (bounded) until the import's transaction has been seen and has ended: only then
-        // does "no calls" mean it was rolled back rather than not yet committed.
-        boolean seen = false;
-        for (int i = 0; i < 100; i++) {
-            boolean busy = importInProgress();
-            seen |= busy;
-            if (seen && !busy) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        assertTrue(seen, "the import started");
-        assertFalse(importInProgress(), "the import ended");
+        // The client is gone: the server must notice, roll back and end its transaction.
+        assertTrue(waitFor(() -> !importInProgress()), "the import ended");
         assertEquals(0, calls(account));
         var after = importLines(account, "", line("ok", "completed", "1"));
         assertEquals(200, after.status(), "the server is fine afterwards");

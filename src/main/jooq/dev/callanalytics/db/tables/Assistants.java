@@ -7,7 +7,6 @@ package dev.callanalytics.db.tables;
 import dev.callanalytics.db.Keys;
 import dev.callanalytics.db.Public;
 import dev.callanalytics.db.tables.Accounts.AccountsPath;
-import dev.callanalytics.db.tables.Calls.CallsPath;
 import dev.callanalytics.db.tables.records.AssistantsRecord;
 
 import java.time.OffsetDateTime;
@@ -182,18 +181,6 @@ public class Assistants extends TableImpl<AssistantsRecord> {
             _accounts = new AccountsPath(this, Keys.ASSISTANTS__ASSISTANTS_ACCOUNT_ID_FKEY, null);
 
         return _accounts;
-    }
-
-    private transient CallsPath _calls;
-
-    /**
-     * Get the implicit to-many join path to the <code>public.calls</code> table
-     */
-    public CallsPath calls() {
-        if (_calls == null)
-            _calls = new CallsPath(this, null, Keys.CALLS__CALLS_ACCOUNT_ID_ASSISTANT_ID_FKEY.getInverseKey());
-
-        return _calls;
     }
 
     @Override

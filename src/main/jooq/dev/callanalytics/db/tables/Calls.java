@@ -7,8 +7,6 @@ package dev.callanalytics.db.tables;
 import dev.callanalytics.db.Indexes;
 import dev.callanalytics.db.Keys;
 import dev.callanalytics.db.Public;
-import dev.callanalytics.db.tables.Assistants.AssistantsPath;
-import dev.callanalytics.db.tables.Transcripts.TranscriptsPath;
 import dev.callanalytics.db.tables.records.CallsRecord;
 
 import java.math.BigDecimal;
@@ -21,15 +19,11 @@ import java.util.UUID;
 import org.jooq.Check;
 import org.jooq.Condition;
 import org.jooq.Field;
-import org.jooq.ForeignKey;
 import org.jooq.Index;
-import org.jooq.InverseForeignKey;
 import org.jooq.JSONB;
 import org.jooq.Name;
-import org.jooq.Path;
 import org.jooq.PlainSQL;
 import org.jooq.QueryPart;
-import org.jooq.Record;
 import org.jooq.SQL;
 import org.jooq.Schema;
 import org.jooq.Stringly;
@@ -80,9 +74,10 @@ public class Calls extends TableImpl<CallsRecord> {
 
     /**
      * The column <code>public.calls.assistant_id</code>. The assistant that
-     * handled the call (assistants.assistant_id).
+     * handled the call (assistants.assistant_id, which a trigger creates on
+     * first sight).
      */
-    public final TableField<CallsRecord, UUID> ASSISTANT_ID = createField(DSL.name("assistant_id"), SQLDataType.UUID.nullable(false), this, "The assistant that handled the call (assistants.assistant_id).");
+    public final TableField<CallsRecord, UUID> ASSISTANT_ID = createField(DSL.name("assistant_id"), SQLDataType.UUID.nullable(false), this, "The assistant that handled the call (assistants.assistant_id, which a trigger creates on first sight).");
 
     /**
      * The column <code>public.calls.assistant_name</code>. The assistant's name
@@ -260,39 +255,6 @@ public class Calls extends TableImpl<CallsRecord> {
         this(DSL.name("calls"), null);
     }
 
-    public <O extends Record> Calls(Table<O> path, ForeignKey<O, CallsRecord> childPath, InverseForeignKey<O, CallsRecord> parentPath) {
-        super(path, childPath, parentPath, CALLS);
-    }
-
-    /**
-     * A subtype implementing {@link Path} for simplified path-based joins.
-     */
-    public static class CallsPath extends Calls implements Path<CallsRecord> {
-
-        private static final long serialVersionUID = 1L;
-        public <O extends Record> CallsPath(Table<O> path, ForeignKey<O, CallsRecord> childPath, InverseForeignKey<O, CallsRecord> parentPath) {
-            super(path, childPath, parentPath);
-        }
-        private CallsPath(Name alias, Table<CallsRecord> aliased) {
-            super(alias, aliased);
-        }
-
-        @Override
-        public CallsPath as(String alias) {
-            return new CallsPath(DSL.name(alias), this);
-        }
-
-        @Override
-        public CallsPath as(Name alias) {
-            return new CallsPath(alias, this);
-        }
-
-        @Override
-        public CallsPath as(Table<?> alias) {
-            return new CallsPath(alias.getQualifiedName(), this);
-        }
-    }
-
     @Override
     public Schema getSchema() {
         return aliased() ? null : Public.PUBLIC;
@@ -306,36 +268,6 @@ public class Calls extends TableImpl<CallsRecord> {
     @Override
     public UniqueKey<CallsRecord> getPrimaryKey() {
         return Keys.CALLS_PKEY;
-    }
-
-    @Override
-    public List<ForeignKey<CallsRecord, ?>> getReferences() {
-        return Arrays.asList(Keys.CALLS__CALLS_ACCOUNT_ID_ASSISTANT_ID_FKEY);
-    }
-
-    private transient AssistantsPath _assistants;
-
-    /**
-     * Get the implicit join path to the <code>public.assistants</code> table.
-     */
-    public AssistantsPath assistants() {
-        if (_assistants == null)
-            _assistants = new AssistantsPath(this, Keys.CALLS__CALLS_ACCOUNT_ID_ASSISTANT_ID_FKEY, null);
-
-        return _assistants;
-    }
-
-    private transient TranscriptsPath _transcripts;
-
-    /**
-     * Get the implicit to-many join path to the <code>public.transcripts</code>
-     * table
-     */
-    public TranscriptsPath transcripts() {
-        if (_transcripts == null)
-            _transcripts = new TranscriptsPath(this, null, Keys.TRANSCRIPTS__TRANSCRIPTS_ACCOUNT_ID_ROOM_NAME_FKEY.getInverseKey());
-
-        return _transcripts;
     }
 
     @Override

@@ -6,7 +6,6 @@ package dev.callanalytics.db.tables;
 
 import dev.callanalytics.db.Keys;
 import dev.callanalytics.db.Public;
-import dev.callanalytics.db.tables.Calls.CallsPath;
 import dev.callanalytics.db.tables.records.TranscriptsRecord;
 
 import java.time.OffsetDateTime;
@@ -18,13 +17,9 @@ import java.util.UUID;
 import org.jooq.Check;
 import org.jooq.Condition;
 import org.jooq.Field;
-import org.jooq.ForeignKey;
-import org.jooq.InverseForeignKey;
 import org.jooq.Name;
-import org.jooq.Path;
 import org.jooq.PlainSQL;
 import org.jooq.QueryPart;
-import org.jooq.Record;
 import org.jooq.SQL;
 import org.jooq.Schema;
 import org.jooq.Stringly;
@@ -69,9 +64,9 @@ public class Transcripts extends TableImpl<TranscriptsRecord> {
 
     /**
      * The column <code>public.transcripts.room_name</code>. The call
-     * (calls.room_name) the utterance belongs to.
+     * (calls.room_name, same account_id) the utterance belongs to.
      */
-    public final TableField<TranscriptsRecord, String> ROOM_NAME = createField(DSL.name("room_name"), SQLDataType.CLOB.nullable(false), this, "The call (calls.room_name) the utterance belongs to.");
+    public final TableField<TranscriptsRecord, String> ROOM_NAME = createField(DSL.name("room_name"), SQLDataType.CLOB.nullable(false), this, "The call (calls.room_name, same account_id) the utterance belongs to.");
 
     /**
      * The column <code>public.transcripts.position</code>. Order in which the
@@ -125,39 +120,6 @@ public class Transcripts extends TableImpl<TranscriptsRecord> {
         this(DSL.name("transcripts"), null);
     }
 
-    public <O extends Record> Transcripts(Table<O> path, ForeignKey<O, TranscriptsRecord> childPath, InverseForeignKey<O, TranscriptsRecord> parentPath) {
-        super(path, childPath, parentPath, TRANSCRIPTS);
-    }
-
-    /**
-     * A subtype implementing {@link Path} for simplified path-based joins.
-     */
-    public static class TranscriptsPath extends Transcripts implements Path<TranscriptsRecord> {
-
-        private static final long serialVersionUID = 1L;
-        public <O extends Record> TranscriptsPath(Table<O> path, ForeignKey<O, TranscriptsRecord> childPath, InverseForeignKey<O, TranscriptsRecord> parentPath) {
-            super(path, childPath, parentPath);
-        }
-        private TranscriptsPath(Name alias, Table<TranscriptsRecord> aliased) {
-            super(alias, aliased);
-        }
-
-        @Override
-        public TranscriptsPath as(String alias) {
-            return new TranscriptsPath(DSL.name(alias), this);
-        }
-
-        @Override
-        public TranscriptsPath as(Name alias) {
-            return new TranscriptsPath(alias, this);
-        }
-
-        @Override
-        public TranscriptsPath as(Table<?> alias) {
-            return new TranscriptsPath(alias.getQualifiedName(), this);
-        }
-    }
-
     @Override
     public Schema getSchema() {
         return aliased() ? null : Public.PUBLIC;
@@ -166,23 +128,6 @@ public class Transcripts extends TableImpl<TranscriptsRecord> {
     @Override
     public UniqueKey<TranscriptsRecord> getPrimaryKey() {
         return Keys.TRANSCRIPTS_PKEY;
-    }
-
-    @Override
-    public List<ForeignKey<TranscriptsRecord, ?>> getReferences() {
-        return Arrays.asList(Keys.TRANSCRIPTS__TRANSCRIPTS_ACCOUNT_ID_ROOM_NAME_FKEY);
-    }
-
-    private transient CallsPath _calls;
-
-    /**
-     * Get the implicit join path to the <code>public.calls</code> table.
-     */
-    public CallsPath calls() {
-        if (_calls == null)
-            _calls = new CallsPath(this, Keys.TRANSCRIPTS__TRANSCRIPTS_ACCOUNT_ID_ROOM_NAME_FKEY, null);
-
-        return _calls;
     }
 
     @Override

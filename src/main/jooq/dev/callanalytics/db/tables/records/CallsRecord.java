@@ -60,7 +60,8 @@ public class CallsRecord extends UpdatableRecordImpl<CallsRecord> {
 
     /**
      * Setter for <code>public.calls.assistant_id</code>. The assistant that
-     * handled the call (assistants.assistant_id).
+     * handled the call (assistants.assistant_id, which a trigger creates on
+     * first sight).
      */
     public CallsRecord setAssistantId(UUID value) {
         set(2, value);
@@ -69,7 +70,8 @@ public class CallsRecord extends UpdatableRecordImpl<CallsRecord> {
 
     /**
      * Getter for <code>public.calls.assistant_id</code>. The assistant that
-     * handled the call (assistants.assistant_id).
+     * handled the call (assistants.assistant_id, which a trigger creates on
+     * first sight).
      */
     public UUID getAssistantId() {
         return (UUID) get(2);

@@ -41,7 +41,7 @@ public class TranscriptsRecord extends UpdatableRecordImpl<TranscriptsRecord> {
 
     /**
      * Setter for <code>public.transcripts.room_name</code>. The call
-     * (calls.room_name) the utterance belongs to.
+     * (calls.room_name, same account_id) the utterance belongs to.
      */
     public TranscriptsRecord setRoomName(String value) {
         set(1, value);
@@ -50,7 +50,7 @@ public class TranscriptsRecord extends UpdatableRecordImpl<TranscriptsRecord> {
 
     /**
      * Getter for <code>public.transcripts.room_name</code>. The call
-     * (calls.room_name) the utterance belongs to.
+     * (calls.room_name, same account_id) the utterance belongs to.
      */
     public String getRoomName() {
         return (String) get(1);
