@@ -7,7 +7,6 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
-import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 
 import javax.sql.DataSource;
@@ -17,6 +16,40 @@ import java.time.Duration;
 public final class Database {
 
     private Database() {
+    }
+
+    /**
+     * The database of the settings, migrated and pooled: the one named by DB_URL, or else the
+     * embedded PostgreSQL (started, or attached to when another command runs it).
+     */
+    public static Connected connect(Settings settings) {
+        var embedded = settings.database().isPresent() ? null
+                : EmbeddedDatabase.startOrAttach(settings.dataDirectory(), settings.embeddedDatabasePort(), settings.poolSize());
+        try {
+            var target = embedded == null ? settings.database().orElseThrow() : embedded.settings();
+            var pool = open(target);
+            var migrated = migrate(pool);
+            var description = embedded == null ? "PostgreSQL at " + target.url() : embedded.description();
+            return new Connected(pool, description, embedded, migrated);
+        } catch (RuntimeException e) {
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
+        }
+    }
+
+    /** An open, migrated database: closing it closes the pool, then stops an embedded server. */
+    public record Connected(HikariDataSource dataSource, String description, EmbeddedDatabase embedded,
+                            MigrateResult migrations) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            dataSource.close();
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
     }
 
     /**
@@ -52,7 +85,7 @@ public final class Database {
      * cancelled by PostgreSQL and answered with 503, rather than holding a connection forever.
      */
     public static DSLContext dsl(DataSource dataSource, Duration queryTimeout) {
-        var settings = new Settings()
+        var settings = new org.jooq.conf.Settings()
                 .withQueryTimeout((int) queryTimeout.toSeconds())
                 .withRenderSchema(false);
         return DSL.using(dataSource, SQLDialect.POSTGRES, settings);

@@ -1,9 +1,9 @@
 package dev.callanalytics.app;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.callanalytics.auth.AccountQueries;
 import dev.callanalytics.auth.ApiKey;
 import dev.callanalytics.auth.Scope;
+import dev.callanalytics.demo.Demo;
 import dev.callanalytics.ingest.CallWriter;
 import dev.callanalytics.ingest.ImportProgress;
 import dev.callanalytics.ingest.NdjsonImport;
@@ -34,7 +34,8 @@ import java.util.logging.LogManager;
 @Command(name = "call-analytics",
          mixinStandardHelpOptions = true,
          description = "Analytics for the calls of voice-AI assistants, on PostgreSQL.",
-         subcommands = {Main.Serve.class, Main.Migrate.class, Main.Accounts.class, Main.Keys.class, Main.Import.class})
+         subcommands = {Main.Serve.class, Main.DemoCommand.class, Main.Migrate.class, Main.Accounts.class, Main.Keys.class,
+                        Main.Import.class})
 public final class Main {
 
     private final Map<String, String> environment;
@@ -90,34 +91,64 @@ public final class Main {
             return spec.commandLine().getOut();
         }
 
-        /** The administrative commands work on a fresh database too: they migrate it first. */
-        HikariDataSource migrated() {
-            var dataSource = Database.open(settings().database());
-            Database.migrate(dataSource);
-            return dataSource;
+        /** Every command works on a fresh database too: it is migrated first. */
+        Database.Connected database() {
+            return Database.connect(settings());
         }
 
-        AccountQueries accounts(HikariDataSource dataSource) {
-            return new AccountQueries(Database.dsl(dataSource, settings().queryTimeout()));
+        AccountQueries accounts(Database.Connected database) {
+            return new AccountQueries(Database.dsl(database.dataSource(), settings().queryTimeout()));
         }
     }
 
     @Command(name = "serve", description = "Apply the migrations, then serve the API on SERVER_PORT (default 8080).")
     static final class Serve extends Subcommand {
 
+        @Option(names = "--demo", description = "Load the demo data set if it is not there yet, and print a key and curl lines.")
+        boolean demo;
+
         @Override
         public Integer call() throws InterruptedException {
             var settings = settings();
-            var dataSource = Database.open(settings.database());
-            Database.migrate(dataSource);
-            var ctx = Database.dsl(dataSource, settings.queryTimeout());
-            var server = ApiServer.start(settings.serverPort(), dataSource, ctx, Clock.systemUTC());
-            Runtime.getRuntime().addShutdownHook(new Thread(dataSource::close));
-            out().println("call-analytics listening on http://localhost:" + server.port()
-                               + " (database " + settings.database().url() + ")");
+            var database = database();
+            try {
+                var ctx = Database.dsl(database.dataSource(), settings.queryTimeout());
+                var server = ApiServer.start(settings.serverPort(), database.dataSource(), ctx, Clock.systemUTC());
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    server.stop();
+                    database.close();
+                }));
+                out().println("call-analytics " + version() + " listening on http://localhost:" + server.port()
+                              + ", database: " + database.description());
+                if (demo) {
+                    Demo.loadAndAnnounce(database.dataSource(), ctx, "http://localhost:" + server.port(), out());
+                }
+            } catch (RuntimeException e) {
+                database.close();
+                throw e;
+            }
             Thread.currentThread().join();
             return 0;
         }
+    }
+
+    @Command(name = "demo", description = "Load the demo data set into the database if it is not there yet; print a key and curl lines.")
+    static final class DemoCommand extends Subcommand {
+
+        @Override
+        public Integer call() {
+            try (var database = database()) {
+                var ctx = Database.dsl(database.dataSource(), settings().queryTimeout());
+                Demo.loadAndAnnounce(database.dataSource(), ctx, "http://localhost:" + settings().serverPort(), out());
+                return 0;
+            }
+        }
+    }
+
+    /** The version in the jar's manifest; "dev" when run from the classes (exec:java). */
+    static String version() {
+        var version = Main.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
     }
 
     @Command(name = "migrate", description = "Apply the database migrations and exit.")
@@ -125,8 +156,8 @@ public final class Main {
 
         @Override
         public Integer call() {
-            try (var dataSource = Database.open(settings().database())) {
-                var result = Database.migrate(dataSource);
+            try (var database = database()) {
+                var result = database.migrations();
                 out().println("Applied " + result.migrationsExecuted + " migration(s); schema version "
                                    + (result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion));
                 return 0;
@@ -158,15 +189,15 @@ public final class Main {
             if (!file.equals("-") && !Files.isReadable(path)) {
                 throw new StartupFailure("cannot read " + file);
             }
-            try (var dataSource = migrated();
+            try (var database = database();
                  var input = file.equals("-") ? System.in : Files.newInputStream(path)) {
-                if (!accounts(dataSource).accountExists(account)) {
+                if (!accounts(database).accountExists(account)) {
                     throw new StartupFailure("no account with id " + account);
                 }
                 var err = spec.commandLine().getErr();
                 var onTerminal = System.console() != null && System.console().isTerminal();
                 var progress = new ImportProgress(err, file.equals("-") ? -1 : Files.size(path));
-                var summary = new NdjsonImport(new CallWriter(dataSource))
+                var summary = new NdjsonImport(new CallWriter(database.dataSource()))
                         .run(account, progress.track(input), mode, onTerminal ? progress : lines -> { });
                 if (onTerminal) {
                     progress.finish();
@@ -197,8 +228,8 @@ public final class Main {
                 if (name.isBlank()) {
                     throw new StartupFailure("the account name must not be blank");
                 }
-                try (var dataSource = migrated()) {
-                    var id = accounts(dataSource).createAccount(name);
+                try (var database = database()) {
+                    var id = accounts(database).createAccount(name);
                     out().println("Created account '" + name + "'");
                     out().println(id);
                     return 0;
@@ -230,8 +261,8 @@ public final class Main {
                         throw new StartupFailure(e.getMessage());
                     }
                 }
-                try (var dataSource = migrated()) {
-                    var accounts = accounts(dataSource);
+                try (var database = database()) {
+                    var accounts = accounts(database);
                     if (!accounts.accountExists(account)) {
                         throw new StartupFailure("no account with id " + account);
                     }
@@ -253,8 +284,8 @@ public final class Main {
 
             @Override
             public Integer call() {
-                try (var dataSource = migrated()) {
-                    var accounts = accounts(dataSource);
+                try (var database = database()) {
+                    var accounts = accounts(database);
                     if (!accounts.revokeKey(keyId)) {
                         throw new StartupFailure("no valid key with id " + keyId);
                     }

@@ -28,6 +28,24 @@ public final class AccountQueries {
                   .fetchOne(ACCOUNTS.ACCOUNT_ID);
     }
 
+    /** Creates an account with a chosen id (the demo's); false when it exists already. */
+    public boolean createAccountIfAbsent(UUID accountId, String name) {
+        return ctx.insertInto(ACCOUNTS)
+                  .set(ACCOUNTS.ACCOUNT_ID, accountId)
+                  .set(ACCOUNTS.NAME, name)
+                  .onConflictDoNothing()
+                  .execute() == 1;
+    }
+
+    /** Revokes every valid key of an account. */
+    public int revokeKeys(UUID accountId) {
+        return ctx.update(API_KEYS)
+                  .set(API_KEYS.REVOKED_AT, currentOffsetDateTime())
+                  .where(API_KEYS.ACCOUNT_ID.eq(accountId))
+                  .and(API_KEYS.REVOKED_AT.isNull())
+                  .execute();
+    }
+
     public boolean accountExists(UUID accountId) {
         return ctx.fetchExists(ACCOUNTS, ACCOUNTS.ACCOUNT_ID.eq(accountId));
     }

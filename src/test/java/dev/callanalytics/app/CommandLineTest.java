@@ -114,12 +114,29 @@ class CommandLineTest {
         assertFailure(run(env, "keys", "create", "--account", account, "--scope", "read,admin"),
                       "call-analytics: unknown scope 'admin': use read or ingest");
         assertFailure(run(env, "keys", "revoke", UUID.randomUUID().toString()), "call-analytics: no valid key with id ");
-        assertFailure(run(Map.of(), "migrate"), "call-analytics: DB_URL is not set");
         assertFailure(run(Map.of("DB_URL", "jdbc:postgresql://127.0.0.1:1/nothing"), "migrate"),
                       "call-analytics: cannot connect to the database at jdbc:postgresql://127.0.0.1:1/nothing");
         var badPort = new HashMap<>(env);
         badPort.put("SERVER_PORT", "eighty");
         assertFailure(run(badPort, "serve"), "call-analytics: SERVER_PORT must be an integer from 0 to 65535, got 'eighty'");
+    }
+
+    @Test
+    void withoutDbUrlAnEmbeddedPostgresKeepsTheDataInDataDirAcrossRestarts(@TempDir Path dataDir) throws Exception {
+        int port;
+        try (var free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        var embedded = Map.of("DATA_DIR", dataDir.toString(), "EMBEDDED_DB_PORT", String.valueOf(port));
+
+        var account = run(embedded, "accounts", "create", "Kept");
+        assertEquals(0, account.exitCode(), account.err());
+        assertTrue(Files.exists(dataDir.resolve("PG_VERSION")), "PostgreSQL's files are in DATA_DIR");
+        assertTrue(!Files.exists(dataDir.resolve("postmaster.pid")), "and it was stopped at exit");
+
+        // A second process, a second start of PostgreSQL on the same files: the account is there.
+        var key = run(embedded, "keys", "create", "--account", account.lastLine());
+        assertEquals(0, key.exitCode(), key.err());
     }
 
     @Test

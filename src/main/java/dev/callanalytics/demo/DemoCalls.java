@@ -1,0 +1,154 @@
+package dev.callanalytics.demo;
+
+import dev.callanalytics.ingest.IncomingCall;
+import dev.callanalytics.ingest.IncomingCall.Utterance;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * A realistic, deterministic (fixed seed) set of calls for the 90 days up to a moment: eight
+ * assistants (one renamed half way), several platform numbers, web calls and calls with no
+ * platform number, a believable mix of outcomes with SIP codes for the failures, and
+ * transcripts for the calls that were answered.
+ */
+final class DemoCalls {
+
+    static final long SEED = 20_260_321L;
+    static final int DAYS = 90;
+
+    record Assistant(UUID id, String name, String renamedTo, String opening, double share, boolean web) {
+    }
+
+    static final List<Assistant> ASSISTANTS = List.of(
+            assistant("Sales Bot", "Sales Assistant", "Hi, this is Maya from Acme Solar. Do you have a minute to talk about your energy bill?", 0.22, false),
+            assistant("Support Bot", null, "Thanks for calling Acme support. How can I help you today?", 0.20, false),
+            assistant("Appointment Reminder", null, "Hello, I am calling to confirm your appointment tomorrow at 10 AM.", 0.15, false),
+            assistant("Collections Agent", null, "Hello, I am calling from Acme Finance about your recent statement.", 0.10, false),
+            assistant("Survey Bot", null, "Hi! Would you take a two-minute survey about your last delivery?", 0.10, false),
+            assistant("Onboarding Guide", null, "Welcome to Acme! I will help you set up your account.", 0.08, false),
+            assistant("Billing Helper", null, "You have reached Acme billing. Are you calling about an invoice?", 0.07, false),
+            assistant("Web Concierge", null, "Hi there, I am the Acme website assistant. What are you looking for?", 0.08, true));
+
+    static final List<String> PLATFORM_NUMBERS = List.of("+918065550101", "+918065550102", "+14155550123", "+442071838750", "+918065550199");
+
+    /** Outcome, share, SIP code and text, reason. */
+    private record Outcome(String status, double share, Integer sip, String sipText, String reason) {
+    }
+
+    private static final List<Outcome> OUTCOMES = List.of(
+            new Outcome("completed", 0.68, null, null, null),
+            new Outcome("no_answer", 0.11, 480, "Temporarily Unavailable", "callee did not answer"),
+            new Outcome("busy", 0.06, 486, "Busy Here", "callee busy"),
+            new Outcome("failed", 0.05, 503, "Service Unavailable", "carrier error"),
+            new Outcome("rejected", 0.03, 603, "Decline", "callee declined"),
+            new Outcome("cancelled", 0.03, 487, "Request Terminated", "caller hung up before answer"),
+            new Outcome("unreachable", 0.02, 404, "Not Found", "number not in service"),
+            new Outcome("timeout", 0.02, 408, "Request Timeout", "no response from carrier"));
+
+    private static final String[] REPLIES = {
+            "Yes, go ahead.", "Sure, what is it about?", "I have a question about my account.", "Can you call me later?",
+            "That works for me.", "How much would that cost?", "I already did that last week.", "Okay, thank you."};
+
+    private static Assistant assistant(String name, String renamedTo, String opening, double share, boolean web) {
+        var id = UUID.nameUUIDFromBytes(("call-analytics demo assistant " + name).getBytes(StandardCharsets.UTF_8));
+        return new Assistant(id, name, renamedTo, opening, share, web);
+    }
+
+    /** Feeds the calls of the {@value #DAYS} days before {@code now}, oldest day first. */
+    static void generate(Instant now, Consumer<IncomingCall> sink) {
+        var random = new Random(SEED);
+        var today = now.truncatedTo(ChronoUnit.DAYS);
+        int sequence = 0;
+        for (int day = DAYS; day >= 0; day--) {
+            var dayStart = today.minus(Duration.ofDays(day));
+            var weekday = dayStart.atZone(ZoneOffset.UTC).getDayOfWeek();
+            boolean weekend = weekday == DayOfWeek.SATURDAY || weekday == DayOfWeek.SUNDAY;
+            int calls = (weekend ? 300 : 640) + random.nextInt(80);
+            for (int i = 0; i < calls; i++) {
+                // business hours, busier mid-morning and mid-afternoon
+                int minuteOfDay = (int) Math.min(1439, Math.max(0, 60 * (13 + random.nextGaussian() * 3.2)));
+                var startedAt = dayStart.plusSeconds(60L * minuteOfDay + random.nextInt(60));
+                if (!startedAt.isBefore(now)) {
+                    continue;
+                }
+                sink.accept(call(random, ++sequence, startedAt, day < DAYS / 2));
+            }
+        }
+    }
+
+    private static IncomingCall call(Random random, int sequence, Instant startedAt, boolean secondHalf) {
+        var assistant = pick(random);
+        var name = secondHalf && assistant.renamedTo() != null ? assistant.renamedTo() : assistant.name();
+        boolean web = assistant.web() ? random.nextDouble() < 0.9 : random.nextDouble() < 0.04;
+        String callType = web ? "web" : random.nextDouble() < 0.7 ? "outbound" : "inbound";
+        String service = web ? "web" : random.nextDouble() < 0.6 ? "exotel" : "twilio";
+        String platform = web ? null : random.nextDouble() < 0.03 ? null : PLATFORM_NUMBERS.get(random.nextInt(PLATFORM_NUMBERS.size()));
+        var outcome = web ? OUTCOMES.getFirst() : outcome(random);
+        boolean answered = outcome.status().equals("completed");
+        long seconds = answered ? 20 + (long) Math.min(1800, -Math.log(1 - random.nextDouble()) * 200) : 0;
+        var minutes = answered ? BigDecimal.valueOf(seconds).divide(BigDecimal.valueOf(60), 4, RoundingMode.HALF_UP) : null;
+        var cost = minutes == null ? null : minutes.multiply(new BigDecimal("0.0120")).setScale(4, RoundingMode.HALF_UP);
+        var answeredAt = answered ? startedAt.plusSeconds(2 + random.nextInt(8)) : null;
+        var endedAt = answered ? answeredAt.plusSeconds(seconds) : startedAt.plusSeconds(5 + random.nextInt(40));
+        var room = assistant.id() + "_" + Long.toString(startedAt.getEpochSecond(), 36) + Integer.toString(sequence, 36);
+        return new IncomingCall(room, assistant.id(), name, callType, service, platform,
+                                web ? null : "+9198" + (10_000_000 + random.nextInt(89_999_999)),
+                                outcome.status(), outcome.reason(), outcome.sip(), outcome.sipText(),
+                                startedAt, answeredAt, endedAt, minutes, cost,
+                                answered ? "https://recordings.example/demo/" + room + ".ogg" : null,
+                                null, false, startedAt.plusMillis(800 + random.nextInt(1500)),
+                                answered ? "participant_left" : outcome.status(),
+                                answered ? (int) Math.ceil(seconds / 60.0) : 0, null,
+                                Optional.of(answered ? transcript(random, assistant, answeredAt, seconds) : List.of()));
+    }
+
+    private static List<Utterance> transcript(Random random, Assistant assistant, Instant answeredAt, long seconds) {
+        var lines = new ArrayList<Utterance>();
+        lines.add(new Utterance("agent", assistant.opening(), answeredAt.plusSeconds(1)));
+        int turns = 2 + random.nextInt(5);
+        for (int i = 1; i < turns; i++) {
+            var at = answeredAt.plusSeconds(Math.max(2, seconds * i / turns));
+            lines.add(i % 2 == 1 ? new Utterance("user", REPLIES[random.nextInt(REPLIES.length)], at)
+                                 : new Utterance("agent", "Understood. Let me take care of that for you.", at));
+        }
+        return lines;
+    }
+
+    private static Assistant pick(Random random) {
+        double r = random.nextDouble();
+        for (var assistant : ASSISTANTS) {
+            r -= assistant.share();
+            if (r < 0) {
+                return assistant;
+            }
+        }
+        return ASSISTANTS.getLast();
+    }
+
+    private static Outcome outcome(Random random) {
+        double r = random.nextDouble();
+        for (var outcome : OUTCOMES) {
+            r -= outcome.share();
+            if (r < 0) {
+                return outcome;
+            }
+        }
+        return OUTCOMES.getFirst();
+    }
+
+    private DemoCalls() {
+    }
+}
