@@ -3,14 +3,20 @@ package dev.callanalytics.app;
 import dev.callanalytics.analytics.AnalyticsService;
 import dev.callanalytics.auth.AccountQueries;
 import dev.callanalytics.auth.Authenticator;
+import dev.callanalytics.auth.Caller;
 import dev.callanalytics.calllogs.CallLogsService;
+import dev.callanalytics.health.HealthService;
 import dev.callanalytics.http.ErrorResponses;
 import dev.callanalytics.ingest.CallWriter;
 import dev.callanalytics.ingest.IngestService;
 import dev.callanalytics.http.Json;
+import dev.callanalytics.http.OpenApiDocument;
 import io.helidon.http.media.jackson.JacksonSupport;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
 import org.jooq.DSLContext;
 
 import java.io.IOException;
@@ -19,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import javax.sql.DataSource;
 import java.time.Clock;
+import java.util.logging.Logger;
 
 import static dev.callanalytics.http.ErrorResponses.allowOnly;
 
@@ -29,18 +36,21 @@ public final class ApiServer {
     }
 
     /** Starts the server on {@code port} (0 for any free port); fails with a {@link StartupFailure}. */
+    private static final Logger ACCESS = Logger.getLogger("call-analytics.access");
+
     public static WebServer start(int port, DataSource dataSource, DSLContext ctx, Clock clock) {
         requireFree(port);
         var auth = new Authenticator(new AccountQueries(ctx));
         var analytics = new AnalyticsService(ctx, auth, clock);
         var callLogs = new CallLogsService(ctx, auth);
         var ingest = new IngestService(new CallWriter(dataSource), ctx, auth);
+        var health = new HealthService(dataSource);
         var server = WebServer.builder()
                               .port(port)
                               .shutdownHook(true)
                               .mediaContext(media -> media.mediaSupportsDiscoverServices(false)
                                                           .addMediaSupport(JacksonSupport.create(Json.mapper())))
-                              .routing(routing -> routes(routing, analytics, callLogs, ingest))
+                              .routing(routing -> routes(routing, analytics, callLogs, ingest, health))
                               .build();
         // Helidon logs a port it cannot bind and comes back with a server that is not running.
         try {
@@ -57,9 +67,12 @@ public final class ApiServer {
     }
 
     private static void routes(HttpRouting.Builder routing, AnalyticsService analytics, CallLogsService callLogs,
-                               IngestService ingest) {
+                               IngestService ingest, HealthService health) {
         ErrorResponses.register(routing);
-        routing.register("/analytics", analytics)
+        routing.addFilter(ApiServer::logRequest)
+               .register("/health", health)
+               .get("/openapi.yaml", OpenApiDocument::serve)
+               .register("/analytics", analytics)
                .register("/assistant", callLogs)
                .register("/", ingest)
                // the same paths with another method: 405 with Allow
@@ -72,7 +85,19 @@ public final class ApiServer {
                .any("/calls/{room_name}", allowOnly("PUT"))
                .any("/assistants/{assistant_id}", allowOnly("PUT"))
                .any("/webhooks/end-call/{token}", allowOnly("POST"))
+               .any("/health/live", allowOnly("GET"))
+               .any("/health/ready", allowOnly("GET"))
+               .any("/openapi.yaml", allowOnly("GET"))
                .any(ErrorResponses::unknownRoute);
+    }
+
+    /** One line per request: method, path (without the webhook's token), status, time, account. */
+    private static void logRequest(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        long started = System.nanoTime();
+        res.whenSent(() -> ACCESS.info(() -> "%s %d %d ms account=%s".formatted(
+                ErrorResponses.loggable(req), res.status().code(), (System.nanoTime() - started) / 1_000_000,
+                req.context().get(Caller.class).map(caller -> caller.accountId().toString()).orElse("-"))));
+        chain.proceed();
     }
 
     /** Checked first so that a taken port is one line from us, not a Helidon stack trace. */

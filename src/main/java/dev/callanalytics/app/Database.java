@@ -71,13 +71,21 @@ public final class Database {
         }
     }
 
+    /** How many migrations of db/migration the database has not applied (read-only). */
+    public static int pendingMigrations(DataSource dataSource) {
+        return flyway(dataSource).info().pending().length;
+    }
+
     /** Applies every migration of db/migration (packaged in the jar) that is not applied yet. */
     public static MigrateResult migrate(DataSource dataSource) {
+        return flyway(dataSource).migrate();
+    }
+
+    private static Flyway flyway(DataSource dataSource) {
         return Flyway.configure()
                      .dataSource(dataSource)
                      .locations("classpath:db/migration")
-                     .load()
-                     .migrate();
+                     .load();
     }
 
     /**

@@ -22,7 +22,11 @@ public final class Authenticator {
 
     /** A handler that runs only for a valid key with {@code scope}: 401 or 403 otherwise. */
     public Handler require(Scope scope, CallerHandler handler) {
-        return (req, res) -> handler.handle(authenticate(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null), scope), req, res);
+        return (req, res) -> {
+            var caller = authenticate(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null), scope);
+            req.context().register(caller);
+            handler.handle(caller, req, res);
+        };
     }
 
     /** The caller of a key, checked for {@code scope}; {@code header} is the Authorization value. */

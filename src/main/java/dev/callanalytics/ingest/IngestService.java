@@ -62,6 +62,7 @@ public final class IngestService implements HttpService {
 
     private void endCallWebhook(ServerRequest req, ServerResponse res) {
         var caller = auth.authenticateKey(req.path().pathParameters().get("token"), INGEST);
+        req.context().register(caller);
         var envelope = jsonBody(req);
         var data = envelope.get("data");
         if (data == null || !data.isObject()) {

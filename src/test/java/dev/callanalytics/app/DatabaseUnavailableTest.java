@@ -39,6 +39,12 @@ class DatabaseUnavailableTest {
             assertFalse(body.get("success").asBoolean());
             assertEquals("The database is unavailable or too slow right now; retry shortly", body.get("message").asText());
 
+            var ready = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, ready.statusCode());
+            assertEquals("Not ready: the database does not answer", new ObjectMapper().readTree(ready.body()).get("message").asText());
+
             // The failure is logged, but never the webhook's token, which is an API key.
             var logged = new ArrayList<String>();
             var capture = new Handler() {

@@ -92,10 +92,14 @@ public final class TestApi implements AutoCloseable {
         return sendRaw(request);
     }
 
-    public Response sendRaw(HttpRequest.Builder request) {
+    /** Sends a request; every response is checked against openapi.yaml before it is returned. */
+    public Response sendRaw(HttpRequest.Builder builder) {
         try {
-            var response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            var body = response.body().isEmpty() ? null : JSON.readTree(response.body());
+            var request = builder.build();
+            var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            OpenApiContract.check(request.method(), request.uri(), response);
+            var json = response.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
+            var body = json && !response.body().isEmpty() ? JSON.readTree(response.body()) : null;
             return new Response(response.statusCode(), response.headers(), body, response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
