@@ -5,14 +5,16 @@ import dev.callanalytics.analytics.AnalyticsResponses.Dashboard;
 import dev.callanalytics.analytics.AnalyticsResponses.PhoneBucketTotals;
 import dev.callanalytics.analytics.AnalyticsResponses.TimeBucket;
 import dev.callanalytics.http.DateRange;
-import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Record3;
+import org.jooq.SelectHavingStep;
+import org.jooq.Table;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
@@ -20,28 +22,33 @@ import java.util.UUID;
 
 import static dev.callanalytics.db.Tables.ASSISTANTS;
 import static dev.callanalytics.db.Tables.CALLS;
+import static dev.callanalytics.db.Tables.CALL_ROLLUPS;
 import static org.jooq.Records.mapping;
+import static org.jooq.impl.DSL.coalesce;
 import static org.jooq.impl.DSL.count;
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.inline;
+import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.noCondition;
+import static org.jooq.impl.DSL.select;
 import static org.jooq.impl.DSL.sum;
 import static org.jooq.impl.DSL.toChar;
+import static org.jooq.impl.SQLDataType.BIGINT;
 import static org.jooq.impl.SQLDataType.LOCALDATETIME;
+import static org.jooq.impl.SQLDataType.NUMERIC;
 
 /**
- * The analytics, each one SQL query over one account's calls. PostgreSQL counts and sums
- * (exactly, in numeric); Java only rounds the totals it gets back. A call without a duration
- * adds nothing to the sum, which is the contract's "counts with 0 minutes".
+ * The analytics, each one SQL query over one account: the whole UTC days of the range come from
+ * the daily rollups (call_rollups, kept exact by triggers), the partial days at its edges from
+ * the raw calls (see {@link DaySplit}), so that the work grows with the size of the answer,
+ * not with the number of calls. PostgreSQL sums exactly (numeric); Java only rounds the totals.
  */
 final class AnalyticsQueries {
 
     /** The UTC wall-clock time of a call's start, which every time bucket is taken on. */
     private static final Field<LocalDateTime> STARTED_AT_UTC =
             field("timezone('UTC', {0})", LOCALDATETIME, CALLS.STARTED_AT);
-
-    private static final Field<Integer> CALLS_COUNT = count();
-    private static final Field<BigDecimal> MINUTES_SUM = sum(CALLS.CALL_DURATION_MINUTES);
+    private static final Field<BigDecimal> CALL_MINUTES = coalesce(CALLS.CALL_DURATION_MINUTES, BigDecimal.ZERO);
 
     private final DSLContext ctx;
 
@@ -49,84 +56,112 @@ final class AnalyticsQueries {
         this.ctx = ctx;
     }
 
-    /** Totals over the range, and the calls since each period's start up to now, in one scan. */
+    /**
+     * Totals over the range, and the calls since the start of today, this ISO week and this
+     * month up to now: whole past days from the rollups, today from the raw calls.
+     */
     Dashboard dashboard(UUID account, DateRange range, Periods periods) {
-        var inRange = startedBetween(range.startDate(), range.endDate());
-        var earliest = min(range.startDate(), periods.monthStart(), periods.weekStart());
-        var latest = range.endDate().isAfter(periods.now()) ? range.endDate() : periods.now();
-        return ctx.select(count().filterWhere(inRange),
-                          sum(CALLS.CALL_DURATION_MINUTES).filterWhere(inRange),
-                          count().filterWhere(startedBetween(periods.dayStart(), periods.now())),
-                          count().filterWhere(startedBetween(periods.weekStart(), periods.now())),
-                          count().filterWhere(startedBetween(periods.monthStart(), periods.now())))
-                  .from(CALLS)
-                  .where(CALLS.ACCOUNT_ID.eq(account))
-                  .and(startedBetween(earliest, latest))
-                  .fetchSingle(mapping((calls, minutes, today, week, month) -> new Dashboard(
-                          calls, Durations.minutes(minutes), Durations.hours(minutes),
-                          Durations.average(minutes, calls), today, week, month, range)));
+        var parts = parts(account, DaySplit.of(range), Optional.empty(), inline(""), inline(""));
+        var calls = sum(parts.field("calls", Long.class));
+        var minutes = sum(parts.field("minutes", BigDecimal.class));
+        var today = LocalDate.ofInstant(periods.dayStart(), ZoneOffset.UTC);
+        var callsToday = field(select(count())
+                                .from(CALLS)
+                                .where(CALLS.ACCOUNT_ID.eq(account))
+                                .and(CALLS.STARTED_AT.between(DaySplit.utc(periods.dayStart()), DaySplit.utc(periods.now()))));
+        return ctx.select(calls, minutes, callsToday,
+                          wholeDaysSince(account, periods.weekStart(), today),
+                          wholeDaysSince(account, periods.monthStart(), today))
+                  .from(parts)
+                  .fetchSingle(mapping((total, exactMinutes, sinceDay, weekDays, monthDays) -> {
+                      long n = total == null ? 0 : total.longValue();
+                      return new Dashboard(n, Durations.minutes(exactMinutes), Durations.hours(exactMinutes),
+                                           Durations.average(exactMinutes, n), sinceDay,
+                                           sinceDay + weekDays.longValue(), sinceDay + monthDays.longValue(), range);
+                  }));
     }
 
     /** Busiest assistant first; ties by number of calls, then id, so the order never varies. */
     List<AssistantTotals> byAssistant(UUID account, DateRange range) {
-        return ctx.select(CALLS.ASSISTANT_ID, ASSISTANTS.ASSISTANT_NAME, CALLS_COUNT, MINUTES_SUM)
-                  .from(CALLS)
+        var parts = parts(account, DaySplit.of(range), Optional.empty(), CALL_ROLLUPS.ASSISTANT_ID, CALLS.ASSISTANT_ID);
+        var assistant = parts.field("key", UUID.class);
+        var calls = sum(parts.field("calls", Long.class));
+        var minutes = sum(parts.field("minutes", BigDecimal.class));
+        return ctx.select(assistant, ASSISTANTS.ASSISTANT_NAME, calls, minutes)
+                  .from(parts)
                   .join(ASSISTANTS)
-                  .on(ASSISTANTS.ACCOUNT_ID.eq(CALLS.ACCOUNT_ID))
-                  .and(ASSISTANTS.ASSISTANT_ID.eq(CALLS.ASSISTANT_ID))
-                  .where(CALLS.ACCOUNT_ID.eq(account))
-                  .and(startedBetween(range.startDate(), range.endDate()))
-                  .groupBy(CALLS.ASSISTANT_ID, ASSISTANTS.ASSISTANT_NAME)
-                  .orderBy(MINUTES_SUM.desc().nullsLast(), CALLS_COUNT.desc(), CALLS.ASSISTANT_ID.asc())
-                  .fetch(r -> AssistantTotals.of(r.value1(), r.value2(), r.value3(), r.value4()));
+                  .on(ASSISTANTS.ACCOUNT_ID.eq(account))
+                  .and(ASSISTANTS.ASSISTANT_ID.eq(assistant))
+                  .groupBy(assistant, ASSISTANTS.ASSISTANT_NAME)
+                  .having(calls.gt(BigDecimal.ZERO))
+                  .orderBy(minutes.desc(), calls.desc(), assistant.asc())
+                  .fetch(r -> AssistantTotals.of(r.value1(), r.value2(), r.value3().longValue(), r.value4()));
     }
 
     /** One row per phone bucket (see calls.phone_bucket), busiest first, ties by bucket. */
     List<PhoneBucketTotals> byPhoneNumber(UUID account, DateRange range, Optional<UUID> assistant) {
-        return ctx.select(CALLS.PHONE_BUCKET, CALLS_COUNT, MINUTES_SUM)
-                  .from(CALLS)
-                  .where(CALLS.ACCOUNT_ID.eq(account))
-                  .and(startedBetween(range.startDate(), range.endDate()))
-                  .and(ofAssistant(assistant))
-                  .groupBy(CALLS.PHONE_BUCKET)
-                  .orderBy(MINUTES_SUM.desc().nullsLast(), CALLS.PHONE_BUCKET.asc())
-                  .fetch(r -> PhoneBucketTotals.of(r.value1(), r.value2(), r.value3()));
+        var parts = parts(account, DaySplit.of(range), assistant, CALL_ROLLUPS.PHONE_BUCKET, CALLS.PHONE_BUCKET);
+        var bucket = parts.field("key", String.class);
+        var calls = sum(parts.field("calls", Long.class));
+        var minutes = sum(parts.field("minutes", BigDecimal.class));
+        return ctx.select(bucket, calls, minutes)
+                  .from(parts)
+                  .groupBy(bucket)
+                  .having(calls.gt(BigDecimal.ZERO))
+                  .orderBy(minutes.desc(), bucket.asc())
+                  .fetch(r -> PhoneBucketTotals.of(r.value1(), r.value2().longValue(), r.value3()));
     }
 
     /** Buckets with calls only, in time order (the labels sort as the times do). */
     List<TimeBucket> byTime(UUID account, DateRange range, Granularity granularity, Optional<UUID> assistant) {
-        var label = toChar(STARTED_AT_UTC, inline(granularity.labelPattern()));
-        return ctx.select(label, CALLS_COUNT, MINUTES_SUM)
-                  .from(CALLS)
-                  .where(CALLS.ACCOUNT_ID.eq(account))
-                  .and(startedBetween(range.startDate(), range.endDate()))
-                  .and(ofAssistant(assistant))
+        var pattern = inline(granularity.labelPattern());
+        var parts = parts(account, DaySplit.of(range), assistant,
+                          toChar(CALL_ROLLUPS.DAY, pattern), toChar(STARTED_AT_UTC, pattern));
+        var label = parts.field("key", String.class);
+        var calls = sum(parts.field("calls", Long.class));
+        var minutes = sum(parts.field("minutes", BigDecimal.class));
+        return ctx.select(label, calls, minutes)
+                  .from(parts)
                   .groupBy(label)
+                  .having(calls.gt(BigDecimal.ZERO))
                   .orderBy(label.asc())
-                  .fetch(r -> TimeBucket.of(r.value1(), r.value2(), r.value3()));
+                  .fetch(r -> TimeBucket.of(r.value1(), r.value2().longValue(), r.value3()));
     }
 
     boolean assistantExists(UUID account, UUID assistant) {
         return ctx.fetchExists(ASSISTANTS, ASSISTANTS.ACCOUNT_ID.eq(account).and(ASSISTANTS.ASSISTANT_ID.eq(assistant)));
     }
 
-    private static Condition ofAssistant(Optional<UUID> assistant) {
-        return assistant.map(CALLS.ASSISTANT_ID::eq).orElse(noCondition());
+    /**
+     * (key, calls, minutes) rows of the range, to be summed per key: one per rollup of a whole
+     * day, one per raw call of an edge day. {@code rollupKey} and {@code callKey} are the same
+     * grouping key (assistant, bucket, time label) read from each source.
+     */
+    private static <K> Table<Record3<K, Long, BigDecimal>> parts(UUID account, DaySplit split, Optional<UUID> assistant,
+                                                                           Field<K> rollupKey, Field<K> callKey) {
+        SelectHavingStep<Record3<K, Long, BigDecimal>> rollups =
+                select(rollupKey.as("key"), CALL_ROLLUPS.CALLS.as("calls"), CALL_ROLLUPS.MINUTES.as("minutes"))
+                .from(CALL_ROLLUPS)
+                .where(CALL_ROLLUPS.ACCOUNT_ID.eq(account))
+                .and(split.wholeDays(CALL_ROLLUPS.DAY))
+                .and(assistant.map(CALL_ROLLUPS.ASSISTANT_ID::eq).orElse(noCondition()));
+        var edges =
+                select(callKey, inline(1L, BIGINT), CALL_MINUTES.cast(NUMERIC))
+                .from(CALLS)
+                .where(CALLS.ACCOUNT_ID.eq(account))
+                .and(split.edges(CALLS.STARTED_AT))
+                .and(assistant.map(CALLS.ASSISTANT_ID::eq).orElse(noCondition()));
+        return rollups.unionAll(edges).asTable(name("parts"));
     }
 
-    private static Condition startedBetween(Instant start, Instant end) {
-        return CALLS.STARTED_AT.between(utc(start), utc(end));
+    /** Calls of the whole days from {@code periodStart} up to (not including) today. */
+    private Field<BigDecimal> wholeDaysSince(UUID account, Instant periodStart, LocalDate today) {
+        var first = LocalDate.ofInstant(periodStart, ZoneOffset.UTC);
+        return field(select(coalesce(sum(CALL_ROLLUPS.CALLS), BigDecimal.ZERO))
+                     .from(CALL_ROLLUPS)
+                     .where(CALL_ROLLUPS.ACCOUNT_ID.eq(account))
+                     .and(CALL_ROLLUPS.DAY.ge(first))
+                     .and(CALL_ROLLUPS.DAY.lt(today)));
     }
 
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
-
-    private static Instant min(Instant first, Instant... others) {
-        var min = first;
-        for (var other : others) {
-            min = other.isBefore(min) ? other : min;
-        }
-        return min;
-    }
 }

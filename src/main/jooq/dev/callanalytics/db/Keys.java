@@ -7,11 +7,13 @@ package dev.callanalytics.db;
 import dev.callanalytics.db.tables.Accounts;
 import dev.callanalytics.db.tables.ApiKeys;
 import dev.callanalytics.db.tables.Assistants;
+import dev.callanalytics.db.tables.CallRollups;
 import dev.callanalytics.db.tables.Calls;
 import dev.callanalytics.db.tables.Transcripts;
 import dev.callanalytics.db.tables.records.AccountsRecord;
 import dev.callanalytics.db.tables.records.ApiKeysRecord;
 import dev.callanalytics.db.tables.records.AssistantsRecord;
+import dev.callanalytics.db.tables.records.CallRollupsRecord;
 import dev.callanalytics.db.tables.records.CallsRecord;
 import dev.callanalytics.db.tables.records.TranscriptsRecord;
 
@@ -38,6 +40,7 @@ public class Keys {
     public static final UniqueKey<ApiKeysRecord> API_KEYS_KEY_HASH_KEY = Internal.createUniqueKey(ApiKeys.API_KEYS, DSL.name("api_keys_key_hash_key"), new TableField[] { ApiKeys.API_KEYS.KEY_HASH }, true);
     public static final UniqueKey<ApiKeysRecord> API_KEYS_PKEY = Internal.createUniqueKey(ApiKeys.API_KEYS, DSL.name("api_keys_pkey"), new TableField[] { ApiKeys.API_KEYS.KEY_ID }, true);
     public static final UniqueKey<AssistantsRecord> ASSISTANTS_PKEY = Internal.createUniqueKey(Assistants.ASSISTANTS, DSL.name("assistants_pkey"), new TableField[] { Assistants.ASSISTANTS.ACCOUNT_ID, Assistants.ASSISTANTS.ASSISTANT_ID }, true);
+    public static final UniqueKey<CallRollupsRecord> CALL_ROLLUPS_PKEY = Internal.createUniqueKey(CallRollups.CALL_ROLLUPS, DSL.name("call_rollups_pkey"), new TableField[] { CallRollups.CALL_ROLLUPS.ACCOUNT_ID, CallRollups.CALL_ROLLUPS.DAY, CallRollups.CALL_ROLLUPS.ASSISTANT_ID, CallRollups.CALL_ROLLUPS.PHONE_BUCKET }, true);
     public static final UniqueKey<CallsRecord> CALLS_PKEY = Internal.createUniqueKey(Calls.CALLS, DSL.name("calls_pkey"), new TableField[] { Calls.CALLS.ACCOUNT_ID, Calls.CALLS.ROOM_NAME }, true);
     public static final UniqueKey<TranscriptsRecord> TRANSCRIPTS_PKEY = Internal.createUniqueKey(Transcripts.TRANSCRIPTS, DSL.name("transcripts_pkey"), new TableField[] { Transcripts.TRANSCRIPTS.ACCOUNT_ID, Transcripts.TRANSCRIPTS.ROOM_NAME, Transcripts.TRANSCRIPTS.POSITION }, true);
 

@@ -7,6 +7,7 @@ package dev.callanalytics.db;
 import dev.callanalytics.db.tables.Accounts;
 import dev.callanalytics.db.tables.ApiKeys;
 import dev.callanalytics.db.tables.Assistants;
+import dev.callanalytics.db.tables.CallRollups;
 import dev.callanalytics.db.tables.Calls;
 import dev.callanalytics.db.tables.IngestMerged;
 import dev.callanalytics.db.tables.IngestStaging;
@@ -37,6 +38,13 @@ public class Tables {
      * calls).
      */
     public static final Assistants ASSISTANTS = Assistants.ASSISTANTS;
+
+    /**
+     * Calls and minutes per account, UTC day, assistant and phone bucket,
+     * maintained from calls by triggers in the same transaction as every write.
+     * Sum these for whole days; a row may hold 0 calls after calls moved away.
+     */
+    public static final CallRollups CALL_ROLLUPS = CallRollups.CALL_ROLLUPS;
 
     /**
      * One row per call of a voice-AI assistant (a LiveKit room), with its

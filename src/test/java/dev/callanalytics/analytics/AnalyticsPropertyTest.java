@@ -1,0 +1,196 @@
+package dev.callanalytics.analytics;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.callanalytics.analytics.AnalyticsResponses.ByAssistant;
+import dev.callanalytics.analytics.AnalyticsResponses.ByPhoneNumber;
+import dev.callanalytics.analytics.AnalyticsResponses.ByTime;
+import dev.callanalytics.http.DateRange;
+import dev.callanalytics.http.Json;
+import dev.callanalytics.testing.TestApi;
+import dev.callanalytics.testing.TestApi.Account;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+
+import static dev.callanalytics.testing.JsonAssert.assertJson;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The rollups never change an answer: on random calls, written through every write path
+ * (imports, reports that move calls between days, assistants and buckets, stale reports, SQL
+ * updates and deletes), every analytics endpoint answers random ranges, granularities and
+ * filters exactly as the raw calls alone do ({@link RawAnalytics}), to the cent.
+ */
+class AnalyticsPropertyTest {
+
+    static final Instant NOW = Instant.parse("2026-06-17T15:23:41.123456Z");
+    static final long SEED = 20261121L;
+    static final ObjectMapper JSON = Json.mapper();
+
+    static TestApi api;
+    static RawAnalytics raw;
+    static final List<Account> accounts = new ArrayList<>();
+    static final List<List<UUID>> assistants = new ArrayList<>();
+
+    @BeforeAll
+    static void load() {
+        api = TestApi.start(Clock.fixed(NOW, ZoneOffset.UTC));
+        raw = new RawAnalytics(api.ctx());
+        var random = new Random(SEED);
+        for (int a = 0; a < 2; a++) {
+            var account = api.newAccount("property " + a);
+            accounts.add(account);
+            var ids = new ArrayList<UUID>();
+            for (int i = 0; i < 5; i++) {
+                ids.add(new UUID(a * 1000L + i, 42L));
+            }
+            assistants.add(ids);
+            importCalls(account, random, ids, 0, 500);
+            // Second reports for half of them: new days, assistants, buckets, durations, stale statuses.
+            importCalls(account, random, ids, 0, 250);
+        }
+        // Analysts' SQL goes through the same triggers.
+        var first = accounts.getFirst().id();
+        api.ctx().execute("update calls set call_duration_minutes = call_duration_minutes * 2 where account_id = ? and room_name like 'r1%'", first);
+        api.ctx().execute("update calls set started_at = started_at - interval '3 days 5 hours' where account_id = ? and room_name like 'r2%'", first);
+        api.ctx().execute("delete from calls where account_id = ? and room_name like 'r3%'", first);
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+    }
+
+    /** Calls r{from}..r{to-1} over the 70 days around NOW, some in the future, some on midnights. */
+    static void importCalls(Account account, Random random, List<UUID> ids, int from, int to) {
+        var lines = new StringBuilder();
+        var origin = NOW.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(60));
+        String[] statuses = {"completed", "completed", "completed", "answered", "initiated", "busy", "failed", "no_answer"};
+        for (int i = from; i < to; i++) {
+            var started = switch (random.nextInt(6)) {
+                case 0 -> origin.plus(Duration.ofDays(random.nextInt(70)));                                  // a midnight
+                case 1 -> origin.plus(Duration.ofDays(1 + random.nextInt(70))).minus(1, ChronoUnit.MICROS);  // the last microsecond of a day
+                default -> origin.plus(Duration.ofSeconds(random.nextLong(70L * 86_400)).plusNanos(1000L * random.nextInt(1_000_000)));
+            };
+            var minutes = random.nextInt(8) == 0 ? "null" : BigDecimal.valueOf(random.nextInt(100_000), 4).toPlainString();
+            var platform = switch (random.nextInt(6)) {
+                case 0 -> "null";
+                case 1 -> "\"  \"";
+                case 2 -> "\"+15550001\"";
+                case 3 -> "\"+15550002\"";
+                default -> "\"+15550003\"";
+            };
+            var type = random.nextInt(8) == 0 ? "web" : "outbound";
+            lines.append("{\"room_name\": \"r").append(i).append("\", \"assistant_id\": \"").append(ids.get(random.nextInt(ids.size())))
+                 .append("\", \"assistant_name\": \"Bot ").append(random.nextInt(3)).append("\", \"call_type\": \"").append(type)
+                 .append("\", \"platform_number\": ").append(platform)
+                 .append(", \"call_status\": \"").append(statuses[random.nextInt(statuses.length)])
+                 .append("\", \"started_at\": \"").append(started).append("\", \"call_duration_minutes\": ").append(minutes).append("}\n");
+        }
+        var response = api.send("POST", "/calls/import", account.ingestKey(), lines.toString());
+        assertEquals(200, response.status(), response.body());
+    }
+
+    @Test
+    void theRollupsHoldExactlyWhatTheRawCallsAddUpTo() {
+        var differences = api.ctx().fetch("""
+                select * from (
+                  select account_id, day, assistant_id, phone_bucket, sum(calls) as calls, sum(minutes) as minutes
+                  from call_rollups group by 1, 2, 3, 4 having sum(calls) <> 0 or sum(minutes) <> 0) r
+                full join (
+                  select account_id, (started_at at time zone 'UTC')::date as day, assistant_id, phone_bucket,
+                         count(*) as calls, coalesce(sum(call_duration_minutes), 0) as minutes
+                  from calls group by 1, 2, 3, 4) c using (account_id, day, assistant_id, phone_bucket)
+                where r.calls is distinct from c.calls or r.minutes is distinct from c.minutes""");
+        assertEquals(0, differences.size(), differences::format);
+    }
+
+    @Test
+    void everyEndpointAnswersRandomQuestionsAsTheRawCallsDo() throws Exception {
+        var random = new Random(SEED + 1);
+        for (int i = 0; i < 300; i++) {
+            int a = random.nextInt(accounts.size());
+            var account = accounts.get(a);
+            var range = randomRange(random);
+            var query = range.query();
+            Optional<UUID> assistant = random.nextInt(3) == 0 ? Optional.of(assistants.get(a).get(random.nextInt(5))) : Optional.empty();
+            var assistantParam = assistant.map(id -> "&assistant_id=" + id).orElse("");
+            var expectedRange = range.applied();
+            var granularity = Granularity.values()[random.nextInt(3)];
+            String path;
+            Object expected;
+            switch (i % 4) {
+                case 0 -> {
+                    path = "/analytics/dashboard?" + query;
+                    expected = raw.dashboard(account.id(), expectedRange, Periods.at(NOW));
+                }
+                case 1 -> {
+                    path = "/analytics/calls/by-assistant?" + query;
+                    expected = new ByAssistant(raw.byAssistant(account.id(), expectedRange));
+                }
+                case 2 -> {
+                    path = "/analytics/calls/by-phone-number?" + query + assistantParam;
+                    expected = new ByPhoneNumber(raw.byPhoneNumber(account.id(), expectedRange, assistant));
+                }
+                default -> {
+                    path = "/analytics/calls/by-time?granularity=" + granularity.label() + "&" + query + assistantParam;
+                    expected = new ByTime(raw.byTime(account.id(), expectedRange, granularity, assistant), granularity.label());
+                }
+            }
+            var response = api.get(path, account);
+            assertEquals(200, response.status(), path + ": " + response.body());
+            JsonNode expectedJson = JSON.valueToTree(expected);
+            try {
+                assertJson(expectedJson.toString(), response.data());
+            } catch (AssertionError e) {
+                throw new AssertionError("case " + i + " (seed " + SEED + "): " + path + "\n" + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** A range as the query string says it and as the server applies it. */
+    record RandomRange(String query, DateRange applied) {
+    }
+
+    static RandomRange randomRange(Random random) {
+        var day0 = NOW.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(62));
+        var a = day0.plus(Duration.ofSeconds(random.nextLong(75L * 86_400)));
+        var b = day0.plus(Duration.ofSeconds(random.nextLong(75L * 86_400)));
+        var start = a.isBefore(b) ? a : b;
+        var end = a.isBefore(b) ? b : a;
+        return switch (random.nextInt(5)) {
+            case 0 -> new RandomRange("", new DateRange(NOW.minus(DateRange.DEFAULT_LENGTH), NOW));  // the 30-day default
+            case 1 -> {                                                                                // bare dates: whole days
+                var first = LocalDate.ofInstant(start, ZoneOffset.UTC);
+                var last = LocalDate.ofInstant(end, ZoneOffset.UTC);
+                yield new RandomRange("start_date=" + first + "&end_date=" + last,
+                                      new DateRange(first.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                                                    last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minus(1, ChronoUnit.MICROS)));
+            }
+            case 2 -> {                                                                                // midnight to midnight
+                var first = start.truncatedTo(ChronoUnit.DAYS);
+                var last = end.truncatedTo(ChronoUnit.DAYS);
+                yield new RandomRange("start_date=" + first + "&end_date=" + last, new DateRange(first, last));
+            }
+            case 3 -> {                                                                                // start only: up to now
+                var since = start.isAfter(NOW) ? NOW.minus(Duration.ofHours(30)) : start;
+                yield new RandomRange("start_date=" + since, new DateRange(since, NOW));
+            }
+            default -> new RandomRange("start_date=" + start + "&end_date=" + end, new DateRange(start, end));
+        };
+    }
+}
