@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The database used when {@code DB_URL} is not set: a real PostgreSQL 18 (binaries from Maven
@@ -18,11 +19,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private final EmbeddedPostgres postgres;
     private final DatabaseSettings settings;
     private final String description;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedDatabase(EmbeddedPostgres postgres, DatabaseSettings settings, String description) {
         this.postgres = postgres;
         this.settings = settings;
         this.description = description;
+        if (postgres != null) {
+            // Whatever the command and however it ends (Ctrl-C, SIGTERM), PostgreSQL stops with it.
+            Runtime.getRuntime().addShutdownHook(new Thread(this::close, "embedded-postgres-stop"));
+        }
     }
 
     public static EmbeddedDatabase startOrAttach(Path dataDirectory, int port, int poolSize) {
@@ -58,10 +64,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return description;
     }
 
-    /** Stops PostgreSQL if this process started it. */
+    /** Stops PostgreSQL if this process started it (once, whoever asks first). */
     @Override
     public void close() {
-        if (postgres != null) {
+        if (postgres != null && closed.compareAndSet(false, true)) {
             try {
                 postgres.close();
             } catch (IOException e) {

@@ -4,6 +4,7 @@ import dev.callanalytics.auth.AccountQueries;
 import dev.callanalytics.auth.ApiKey;
 import dev.callanalytics.auth.Scope;
 import dev.callanalytics.demo.Demo;
+import dev.callanalytics.demo.ReferenceData;
 import dev.callanalytics.ingest.CallWriter;
 import dev.callanalytics.ingest.ImportProgress;
 import dev.callanalytics.ingest.NdjsonImport;
@@ -35,7 +36,7 @@ import java.util.logging.LogManager;
          mixinStandardHelpOptions = true,
          description = "Analytics for the calls of voice-AI assistants, on PostgreSQL.",
          subcommands = {Main.Serve.class, Main.DemoCommand.class, Main.Migrate.class, Main.Accounts.class, Main.Keys.class,
-                        Main.Import.class})
+                        Main.Import.class, Main.Generate.class})
 public final class Main {
 
     private final Map<String, String> environment;
@@ -140,6 +141,23 @@ public final class Main {
             try (var database = database()) {
                 var ctx = Database.dsl(database.dataSource(), settings().queryTimeout());
                 Demo.loadAndAnnounce(database.dataSource(), ctx, "http://localhost:" + settings().serverPort(), out());
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "generate", description = "Load the reference data set of the speed benchmark (20 accounts, 400 days).")
+    static final class Generate extends Subcommand {
+
+        @Option(names = "--calls", defaultValue = "10000000", paramLabel = "N", description = "How many calls (default 10,000,000).")
+        long calls;
+
+        @Override
+        public Integer call() {
+            try (var database = database()) {
+                var ctx = Database.dsl(database.dataSource(), settings().queryTimeout());
+                double rate = ReferenceData.load(database.dataSource(), ctx, calls, out());
+                out().printf("Loaded %,d calls at %,.0f calls/s; the largest account is %s%n", calls, rate, ReferenceData.account(0));
                 return 0;
             }
         }

@@ -1,0 +1,336 @@
+package dev.callanalytics.bench;
+
+import dev.callanalytics.analytics.ApiSql;
+import dev.callanalytics.app.Database;
+import dev.callanalytics.app.Settings;
+import dev.callanalytics.auth.AccountQueries;
+import dev.callanalytics.auth.ApiKey;
+import dev.callanalytics.auth.Scope;
+import dev.callanalytics.demo.ReferenceData;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Analytics speed at scale, side by side, in one run on one machine, for the largest account of
+ * the reference data set ({@link ReferenceData}): each endpoint over HTTP (a separate server
+ * process with -Xmx256m) beside the plain SQL an analyst would write on the calls table, run
+ * through JDBC on the same database; then 32 connections for 30 s on the dashboard (wrk) beside
+ * pgbench running the API's own dashboard SQL; the server's peak resident memory. Writes
+ * bench/RESULTS.md.
+ *
+ * <p>Run: {@code ./mvnw -q -Pbench-analytics process-test-classes [-Dcalls=10000000]} (after
+ * {@code ./mvnw -q package -DskipTests}); the data set is generated once into
+ * target/bench/reference-N and reused.
+ */
+public final class AnalyticsBenchmark {
+
+    private static final int WARMUP = 10;
+    private static final int REQUESTS = 50;
+    /** The plain SQL of a year takes seconds a run: up to 50 runs, but no more than this long. */
+    private static final Duration SQL_BUDGET = Duration.ofSeconds(20);
+
+    record Case(String name, String path, String sql, List<Object> params) {
+    }
+
+    record Timing(int runs, double p50, double p95) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long calls = Long.getLong("calls", 10_000_000L);
+        var out = new PrintWriter(System.out, true);
+        var dataDir = Path.of("target", "bench", "reference-" + calls).toAbsolutePath();
+        int dbPort = Integer.getInteger("dbPort", 54400);
+        var settings = Settings.fromEnvironment(Map.of("DATA_DIR", dataDir.toString(), "EMBEDDED_DB_PORT", String.valueOf(dbPort),
+                                                       "QUERY_TIMEOUT_SECONDS", "600"));
+        try (var database = Database.connect(settings)) {
+            var ctx = Database.dsl(database.dataSource(), Duration.ofMinutes(10));
+            var account = ReferenceData.account(0);
+            double loadRate = 0;
+            if (ctx.fetchCount(ctx.selectFrom("calls").where("account_id = ?", account)) == 0) {
+                out.printf("generating %,d calls in %s%n", calls, dataDir);
+                loadRate = ReferenceData.load(database.dataSource(), ctx, calls, out);
+            }
+            out.println("VACUUM ANALYZE (visibility map and statistics, as autovacuum would leave them)");
+            ctx.execute("VACUUM ANALYZE");
+            long stored = ctx.fetchCount(ctx.selectFrom("calls"));
+            long largest = ctx.fetchCount(ctx.selectFrom("calls").where("account_id = ?", account));
+            var key = ApiKey.generate();
+            new AccountQueries(ctx).createKey(account, key, Set.of(Scope.READ));
+            var assistant = ReferenceData.assistants(0).getFirst();
+            var busiest = ctx.fetchValue("select assistant_id from calls where account_id = ? group by 1 order by count(*) desc limit 1", account);
+
+            int port;
+            try (var free = new ServerSocket(0)) {
+                port = free.getLocalPort();
+            }
+            var server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                                            "-jar", "target/call-analytics.jar", "serve")
+                    .redirectErrorStream(true)
+                    .redirectOutput(Path.of("target", "bench", "server.log").toFile());
+            server.environment().putAll(Map.of("DB_URL", "jdbc:postgresql://localhost:" + dbPort + "/postgres", "DB_USER", "postgres",
+                                               "SERVER_PORT", String.valueOf(port), "DB_POOL_SIZE", "16"));
+            var process = server.start();
+            try {
+                var base = "http://localhost:" + port;
+                waitReady(base);
+                var now = Instant.now();
+                var results = new ArrayList<String[]>();
+                try (Connection jdbc = database.dataSource().getConnection()) {
+                    for (var c : cases(account, assistant.equals(busiest) ? assistant : (UUID) busiest, now)) {
+                        var api = timeHttp(base + c.path(), key);
+                        var sql = timeSql(jdbc, c.sql(), c.params());
+                        results.add(new String[]{c.name(), fmt(api.p50()), fmt(api.p95()), String.valueOf(api.runs()),
+                                                 fmt(sql.p50()), fmt(sql.p95()), String.valueOf(sql.runs()),
+                                                 String.format("%.1f×", sql.p50() / api.p50())});
+                        out.printf("%-48s API p50 %8s p95 %8s | SQL p50 %9s p95 %9s (%d runs) | %s%n", c.name(), fmt(api.p50()),
+                                   fmt(api.p95()), fmt(sql.p50()), fmt(sql.p95()), sql.runs(), results.getLast()[7]);
+                    }
+                }
+                var load = load(base, key, ApiSql.dashboard(database.dataSource(), account, now), dbPort, out);
+                long peakKb = peakRss(process.pid());
+                write(out, calls, stored, largest, loadRate, results, load, peakKb);
+            } finally {
+                process.destroy();
+                process.waitFor();
+            }
+        }
+        System.exit(0);
+    }
+
+    private static List<Case> cases(UUID account, UUID assistant, Instant now) {
+        var cases = new ArrayList<Case>();
+        for (int days : new int[]{30, 365}) {
+            var start = now.minus(Duration.ofDays(days));
+            var range = "start_date=" + start + "&end_date=" + now;
+            var ts = List.<Object>of(account, Timestamp.from(start), Timestamp.from(now));
+            var today = Timestamp.from(now.truncatedTo(ChronoUnit.DAYS));
+            var monday = Timestamp.from(LocalDate.ofInstant(now, ZoneOffset.UTC)
+                                                 .with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY))
+                                                 .atStartOfDay(ZoneOffset.UTC).toInstant());
+            var first = Timestamp.from(LocalDate.ofInstant(now, ZoneOffset.UTC).withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+            var nowTs = Timestamp.from(now);
+            cases.add(new Case("dashboard, " + days + " days", "/analytics/dashboard?" + range,
+                    "select count(*) filter (where started_at between ? and ?), sum(call_duration_minutes) filter (where started_at between ? and ?),"
+                    + " count(*) filter (where started_at between ? and ?), count(*) filter (where started_at between ? and ?),"
+                    + " count(*) filter (where started_at between ? and ?) from calls where account_id = ?"
+                    + " and started_at between least(?::timestamptz, ?::timestamptz) and ?",
+                    List.of(ts.get(1), ts.get(2), ts.get(1), ts.get(2), today, nowTs, monday, nowTs, first, nowTs, account,
+                            ts.get(1), first, nowTs)));
+            cases.add(new Case("by-assistant, " + days + " days", "/analytics/calls/by-assistant?" + range,
+                    "select c.assistant_id, a.assistant_name, count(*), sum(c.call_duration_minutes) from calls c"
+                    + " join assistants a using (account_id, assistant_id) where c.account_id = ? and c.started_at between ? and ?"
+                    + " group by 1, 2 order by 4 desc nulls last, 3 desc, 1", ts));
+            for (boolean filtered : new boolean[]{false, true}) {
+                var filter = filtered ? " and assistant_id = ?" : "";
+                var params = new ArrayList<>(ts);
+                if (filtered) {
+                    params.add(assistant);
+                }
+                var label = filtered ? ", one assistant" : "";
+                var query = filtered ? "&assistant_id=" + assistant : "";
+                cases.add(new Case("by-phone-number, " + days + " days" + label, "/analytics/calls/by-phone-number?" + range + query,
+                        "select phone_bucket, count(*), sum(call_duration_minutes) from calls where account_id = ?"
+                        + " and started_at between ? and ?" + filter + " group by 1 order by 3 desc nulls last, 1", params));
+                for (var g : new String[][]{{"day", "YYYY-MM-DD"}, {"week", "IYYY-\"W\"IW"}, {"month", "YYYY-MM"}}) {
+                    cases.add(new Case("by-time " + g[0] + ", " + days + " days" + label,
+                            "/analytics/calls/by-time?granularity=" + g[0] + "&" + range + query,
+                            "select to_char(timezone('UTC', started_at), '" + g[1] + "') as bucket, count(*), sum(call_duration_minutes)"
+                            + " from calls where account_id = ? and started_at between ? and ?" + filter + " group by 1 order by 1", params));
+                }
+            }
+        }
+        for (int page : new int[]{1, 500}) {
+            cases.add(new Case("call logs page " + page + ", limit 100", "/assistant/call-logs/" + assistant + "?limit=100&page=" + page,
+                    "with page as (select * from calls where account_id = ? and assistant_id = ?"
+                    + " order by started_at desc nulls last, room_name limit 100 offset " + (page - 1) * 100 + ")"
+                    + " select p.*, t.speaker, t.text, t.spoken_at, (select count(*) from calls where account_id = ? and assistant_id = ?)"
+                    + " from page p left join transcripts t on t.account_id = p.account_id and t.room_name = p.room_name"
+                    + " order by p.started_at desc nulls last, p.room_name, t.spoken_at, t.position",
+                    List.of(account, assistant, account, assistant)));
+        }
+        return cases;
+    }
+
+    private static Timing timeHttp(String url, String key) throws Exception {
+        var client = HttpClient.newHttpClient();
+        var request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + key).build();
+        var times = new double[REQUESTS];
+        for (int i = 0; i < WARMUP + REQUESTS; i++) {
+            long t = System.nanoTime();
+            var response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
+            }
+            if (i >= WARMUP) {
+                times[i - WARMUP] = (System.nanoTime() - t) / 1e6;
+            }
+        }
+        return timing(times);
+    }
+
+    private static Timing timeSql(Connection jdbc, String sql, List<Object> params) throws Exception {
+        var times = new ArrayList<Double>();
+        long budgetEnd = System.nanoTime() + SQL_BUDGET.toNanos();
+        try (var statement = jdbc.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                statement.setObject(i + 1, params.get(i));
+            }
+            for (int i = 0; i < 2 + REQUESTS && (i < 5 || System.nanoTime() < budgetEnd); i++) {
+                long t = System.nanoTime();
+                try (var rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        rows.getObject(1);
+                    }
+                }
+                if (i >= 2) {
+                    times.add((System.nanoTime() - t) / 1e6);
+                }
+            }
+        }
+        return timing(times.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    private static Timing timing(double[] times) {
+        Arrays.sort(times);
+        return new Timing(times.length, times[(times.length - 1) / 2], times[(int) Math.ceil(times.length * 0.95) - 1]);
+    }
+
+    record Load(String wrk, String pgbench, double apiRate, double sqlRate, String errors) {
+    }
+
+    /** 32 connections for 30 s: wrk on the dashboard, pgbench on the API's own dashboard SQL. */
+    private static Load load(String base, String key, String dashboardSql, int dbPort, PrintWriter out) throws Exception {
+        var wrk = which("wrk");
+        var pgbench = which("pgbench");
+        if (wrk == null || pgbench == null) {
+            out.println("wrk or pgbench is missing (apt-get install wrk postgresql-client): no load test");
+            return new Load("missing", "missing", 0, 0, "-");
+        }
+        var wrkOut = run(List.of(wrk, "-t2", "-c32", "-d30s", "--latency", "-H", "Authorization: Bearer " + key,
+                                 base + "/analytics/dashboard"));
+        var script = Files.createTempFile("dashboard", ".sql");
+        Files.writeString(script, dashboardSql.replace('\n', ' ') + ";\n");
+        var pgOut = run(List.of(pgbench, "-n", "-c", "32", "-j", "2", "-T", "30", "-f", script.toString(),
+                                "-h", "localhost", "-p", String.valueOf(dbPort), "-U", "postgres", "postgres"));
+        double apiRate = number(wrkOut, "Requests/sec:\\s+([0-9.]+)");
+        double sqlRate = number(pgOut, "tps = ([0-9.]+)");
+        var errors = new ArrayList<String>();
+        var non2xx = Pattern.compile("Non-2xx or 3xx responses: (\\d+)").matcher(wrkOut);
+        errors.add(non2xx.find() ? non2xx.group(1) + " non-2xx" : "0 non-2xx");
+        var socket = Pattern.compile("Socket errors: (.*)").matcher(wrkOut);
+        errors.add(socket.find() ? "socket errors: " + socket.group(1) : "0 socket errors");
+        out.printf("load: API %,.0f req/s (%s), pgbench %,.0f tps, ratio %.2f%n", apiRate, String.join(", ", errors), sqlRate, apiRate / sqlRate);
+        return new Load(wrkOut, pgOut, apiRate, sqlRate, String.join(", ", errors));
+    }
+
+    private static String which(String tool) {
+        for (var dir : List.of("/usr/bin", "/usr/local/bin", "/usr/lib/postgresql/18/bin", "/usr/lib/postgresql/17/bin",
+                               "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin")) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return Path.of(dir, tool).toString();
+            }
+        }
+        return null;
+    }
+
+    private static String run(List<String> command) throws IOException, InterruptedException {
+        var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        var output = new String(process.getInputStream().readAllBytes());
+        process.waitFor();
+        return output;
+    }
+
+    private static double number(String text, String regex) {
+        var m = Pattern.compile(regex).matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    private static long peakRss(long pid) throws IOException {
+        for (var line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D+", ""));
+            }
+        }
+        return -1;
+    }
+
+    private static void waitReady(String base) throws Exception {
+        var client = HttpClient.newHttpClient();
+        for (int i = 0; i < 120; i++) {
+            try {
+                var response = client.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
+                                           HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // the server is still starting
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("the server did not become ready; see target/bench/server.log");
+    }
+
+    private static String fmt(double ms) {
+        return ms >= 100 ? String.format("%,.0f ms", ms) : String.format("%.1f ms", ms);
+    }
+
+    private static void write(PrintWriter out, long calls, long stored, long largest, double loadRate, List<String[]> results,
+                              Load load, long peakKb) throws IOException {
+        var md = new StringBuilder();
+        md.append("# Analytics speed at scale\n\n");
+        md.append("Measured ").append(LocalDate.now(ZoneOffset.UTC)).append(" on ").append(machine()).append(", with\n\n");
+        md.append("```sh\n./mvnw -q package -DskipTests && ./mvnw -q -Pbench-analytics process-test-classes -Dcalls=").append(calls).append("\n```\n\n");
+        md.append(String.format("Data: %,d calls (reference data set, 400 days, 20 accounts); the largest account holds %,d. ", stored, largest));
+        md.append(loadRate > 0 ? String.format("Generated through the ingestion path at %,.0f calls/s. ", loadRate) : "Generated in an earlier run. ");
+        md.append("PostgreSQL 18 (embedded, default settings), after VACUUM ANALYZE. API: a separate server process with -Xmx256m, ")
+          .append(WARMUP).append(" warm-up requests then ").append(REQUESTS).append(" timed, one at a time. Plain SQL: the GROUP BY an analyst ")
+          .append("would write on the calls table, through JDBC on the same database, up to ").append(REQUESTS).append(" runs or ")
+          .append(SQL_BUDGET.toSeconds()).append(" s. \"×\" is plain-SQL p50 over API p50.\n\n");
+        md.append("| what | API p50 | API p95 | requests | plain SQL p50 | plain SQL p95 | SQL runs | API faster by |\n");
+        md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (var r : results) {
+            md.append("| ").append(String.join(" | ", r)).append(" |\n");
+        }
+        md.append("\n## Under load: 32 connections, 30 s\n\n");
+        md.append(String.format("| dashboard over HTTP (wrk) | the API's own dashboard SQL (pgbench) | ratio | errors | server peak RSS (-Xmx256m) |%n"));
+        md.append("| ---: | ---: | ---: | --- | ---: |\n");
+        md.append(String.format("| %,.0f req/s | %,.0f tps | %.2f | %s | %,d MB |%n", load.apiRate(), load.sqlRate(),
+                                load.sqlRate() == 0 ? 0 : load.apiRate() / load.sqlRate(), load.errors(), peakKb / 1024));
+        md.append("\n<details><summary>wrk and pgbench output</summary>\n\n```\n").append(load.wrk().strip()).append("\n\n")
+          .append(load.pgbench().strip()).append("\n```\n</details>\n");
+        Files.createDirectories(Path.of("bench"));
+        Files.writeString(Path.of("bench", "RESULTS.md"), md.toString());
+        out.println("wrote bench/RESULTS.md");
+    }
+
+    private static String machine() throws IOException {
+        var cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                       .findFirst().map(l -> l.replaceFirst(".*:\\s*", "")).orElse("unknown CPU");
+        long memKb = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                          .findFirst().map(l -> Long.parseLong(l.replaceAll("\\D+", ""))).orElse(0L);
+        return String.format("%d cores (%s), %d GiB", Runtime.getRuntime().availableProcessors(), cpu, Math.round(memKb / 1048576.0));
+    }
+}
