@@ -5,9 +5,9 @@ import dev.callanalytics.http.ApiException;
 import java.util.Locale;
 
 /**
- * The bucket size of by-time, and the label each bucket gets: a {@code to_char} pattern on the
- * UTC start of the call. Weeks are ISO 8601 weeks, labelled with the ISO week-year
- * ({@code IYYY}), which is not the calendar year around New Year.
+ * The bucket size of by-time (a {@code date_trunc} unit: ISO weeks start on Monday) and the label
+ * each bucket gets (a {@code to_char} pattern on its start). Weeks are labelled with the ISO
+ * week-year ({@code IYYY}), which is not the calendar year around New Year.
  */
 public enum Granularity {
     DAY("YYYY-MM-DD"),

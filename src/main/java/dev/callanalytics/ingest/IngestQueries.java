@@ -67,8 +67,19 @@ final class IngestQueries {
         ctx.execute("CREATE TEMP TABLE IF NOT EXISTS " + MERGED.getName() + " (LIKE " + INGEST_MERGED.getName() + ") ON COMMIT DELETE ROWS");
     }
 
+    /** Below this many calls a batch is too small for its plans to go wrong. */
+    private static final long ANALYZE_FROM = 1_000;
+
     static WriteSummary merge(DSLContext ctx, UUID account, long received) {
+        // Temporary tables have no statistics until analyzed: without them the planner can take a
+        // 250,000-call batch for a few rows and join it to itself by nested loops (seen: minutes).
+        if (received >= ANALYZE_FROM) {
+            ctx.execute("ANALYZE " + BATCH.getName());
+        }
         mergeCalls(ctx, account);
+        if (received >= ANALYZE_FROM) {
+            ctx.execute("ANALYZE " + MERGED.getName());
+        }
         replaceTranscripts(ctx, account);
         return summarize(ctx, account, received);
     }

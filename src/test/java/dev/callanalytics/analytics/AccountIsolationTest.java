@@ -3,9 +3,9 @@ package dev.callanalytics.analytics;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.callanalytics.testing.TestApi;
 import dev.callanalytics.testing.TestApi.Account;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -25,13 +25,13 @@ class AccountIsolationTest {
     static final UUID ONLY_ALPHA = UUID.fromString("22222222-2222-2222-2222-222222222222");
     static final String RANGE = "start_date=2026-01-01&end_date=2026-01-31";
 
-    static TestApi api;
+    @RegisterExtension
+    static final TestApi api = TestApi.start();
     static Account alpha;
     static Account beta;
 
     @BeforeAll
     static void start() {
-        api = TestApi.start();
         alpha = api.newAccount("alpha");
         beta = api.newAccount("beta");
         var day = Instant.parse("2026-01-15T10:00:00Z");
@@ -42,11 +42,6 @@ class AccountIsolationTest {
             api.calls(beta).add(SHARED, day.plusSeconds(i), "1", c -> c.setRoomName(room).setAssistantName("Beta Bot").setPlatformNumber("+100"));
         }
         api.calls(alpha).add(ONLY_ALPHA, day, "7", c -> c.setRoomName("alpha-only").setAssistantName("Secret Bot").setPlatformNumber("+999"));
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
     }
 
     @Test

@@ -2,9 +2,8 @@ package dev.callanalytics.analytics;
 
 import dev.callanalytics.testing.TestApi;
 import dev.callanalytics.testing.TestApi.Account;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -25,17 +24,8 @@ class AnalyticsContractTest {
     /** A Saturday: its ISO week started on Monday 2026-03-23, its month on 2026-03-01. */
     static final Instant NOW = Instant.parse("2026-03-28T12:00:00Z");
 
-    static TestApi api;
-
-    @BeforeAll
-    static void start() {
-        api = TestApi.start(Clock.fixed(NOW, ZoneOffset.UTC));
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
+    @RegisterExtension
+    static final TestApi api = TestApi.start(Clock.fixed(NOW, ZoneOffset.UTC));
 
     static Instant at(String instant) {
         return Instant.parse(instant);

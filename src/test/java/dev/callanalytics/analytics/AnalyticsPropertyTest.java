@@ -9,9 +9,9 @@ import dev.callanalytics.http.DateRange;
 import dev.callanalytics.http.Json;
 import dev.callanalytics.testing.TestApi;
 import dev.callanalytics.testing.TestApi.Account;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -41,14 +41,14 @@ class AnalyticsPropertyTest {
     static final long SEED = 20261121L;
     static final ObjectMapper JSON = Json.mapper();
 
-    static TestApi api;
+    @RegisterExtension
+    static final TestApi api = TestApi.start(Clock.fixed(NOW, ZoneOffset.UTC));
     static RawAnalytics raw;
     static final List<Account> accounts = new ArrayList<>();
     static final List<List<UUID>> assistants = new ArrayList<>();
 
     @BeforeAll
     static void load() {
-        api = TestApi.start(Clock.fixed(NOW, ZoneOffset.UTC));
         raw = new RawAnalytics(api.ctx());
         var random = new Random(SEED);
         for (int a = 0; a < 2; a++) {
@@ -68,11 +68,6 @@ class AnalyticsPropertyTest {
         api.ctx().execute("update calls set call_duration_minutes = call_duration_minutes * 2 where account_id = ? and room_name like 'r1%'", first);
         api.ctx().execute("update calls set started_at = started_at - interval '3 days 5 hours' where account_id = ? and room_name like 'r2%'", first);
         api.ctx().execute("delete from calls where account_id = ? and room_name like 'r3%'", first);
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
     }
 
     /** Calls r{from}..r{to-1} over the 70 days around NOW, some in the future, some on midnights. */
@@ -159,6 +154,40 @@ class AnalyticsPropertyTest {
             } catch (AssertionError e) {
                 throw new AssertionError("case " + i + " (seed " + SEED + "): " + path + "\n" + e.getMessage(), e);
             }
+        }
+    }
+
+    @Test
+    void callLogTotalsCountTheRawCallsWhateverTheDates() {
+        var random = new Random(SEED + 2);
+        for (int i = 0; i < 120; i++) {
+            int a = random.nextInt(accounts.size());
+            var account = accounts.get(a);
+            var assistant = assistants.get(a).get(random.nextInt(5));
+            var range = randomRange(random);
+            // open on one side, the other, both, or neither
+            boolean withStart = random.nextBoolean();
+            boolean withEnd = random.nextBoolean();
+            var query = new StringBuilder("?limit=1");
+            var condition = new StringBuilder("account_id = ? and assistant_id = ?");
+            var args = new ArrayList<Object>(List.of(account.id(), assistant));
+            if (withStart) {
+                query.append("&start_date=").append(range.applied().startDate());
+                condition.append(" and started_at >= ?::timestamptz");
+                args.add(range.applied().startDate().toString());
+            }
+            if (withEnd) {
+                query.append("&end_date=").append(range.applied().endDate());
+                condition.append(" and started_at <= ?::timestamptz");
+                args.add(range.applied().endDate().toString());
+            }
+            if (withStart && withEnd && range.applied().startDate().isAfter(range.applied().endDate())) {
+                continue;
+            }
+            long expected = api.ctx().fetchCount(api.ctx().selectFrom("calls").where(condition.toString(), args.toArray()));
+            var response = api.get("/assistant/call-logs/" + assistant + query, account);
+            assertEquals(200, response.status(), response.body());
+            assertEquals(expected, response.data().get("pagination").get("total").asLong(), "case " + i + ": " + query);
         }
     }
 

@@ -1,35 +1,33 @@
 package dev.callanalytics.analytics;
 
 import dev.callanalytics.http.DateRange;
-import org.jooq.DSLContext;
-import org.jooq.ExecuteContext;
-import org.jooq.ExecuteListener;
-import org.jooq.conf.Settings;
-import org.jooq.conf.StatementType;
-import org.jooq.impl.DSL;
+import dev.callanalytics.testing.RenderedSql;
 
 import javax.sql.DataSource;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 
-/** The SQL the API itself runs for the dashboard, with its values inlined (for pgbench). */
+/** The SQL the analytics endpoints themselves run, values inlined (for the benchmark). */
 public final class ApiSql {
 
     private ApiSql() {
     }
 
-    public static String dashboard(DataSource dataSource, UUID account, Instant now) {
-        var sql = new AtomicReference<String>();
-        DSLContext ctx = DSL.using(dataSource, org.jooq.SQLDialect.POSTGRES,
-                                   new Settings().withStatementType(StatementType.STATIC_STATEMENT).withRenderSchema(false));
-        ctx.configuration().set(new ExecuteListener() {
-            @Override
-            public void renderEnd(ExecuteContext context) {
-                sql.set(context.sql());
+    /** The statement of an endpoint: dashboard, by-assistant, by-phone-number or by-time-{day,week,month}. */
+    public static String of(DataSource dataSource, String endpoint, UUID account, DateRange range, Optional<UUID> assistant, Instant now) {
+        return RenderedSql.of(dataSource, ctx -> {
+            var queries = new AnalyticsQueries(ctx);
+            switch (endpoint) {
+                case "dashboard" -> queries.dashboard(account, range, Periods.at(now));
+                case "by-assistant" -> queries.byAssistant(account, range);
+                case "by-phone-number" -> queries.byPhoneNumber(account, range, assistant);
+                default -> queries.byTime(account, range, Granularity.parse(endpoint.substring("by-time-".length())), assistant);
             }
-        });
-        new AnalyticsQueries(ctx).dashboard(account, new DateRange(now.minus(DateRange.DEFAULT_LENGTH), now), Periods.at(now));
-        return sql.get();
+        }).getLast();
+    }
+
+    public static String dashboard(DataSource dataSource, UUID account, Instant now) {
+        return of(dataSource, "dashboard", account, new DateRange(now.minus(DateRange.DEFAULT_LENGTH), now), Optional.empty(), now);
     }
 }

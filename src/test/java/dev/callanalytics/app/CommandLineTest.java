@@ -1,9 +1,9 @@
 package dev.callanalytics.app;
 
 import dev.callanalytics.testing.TestApi;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
@@ -22,22 +22,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The command line: accounts and keys as an operator creates them, and failures as one line. */
 class CommandLineTest {
 
-    static TestApi api;
+    @RegisterExtension
+    static final TestApi api = TestApi.start();
     static Map<String, String> env;
 
     @BeforeAll
     static void start() {
-        api = TestApi.start();
         var db = api.database();
         env = new HashMap<>(Map.of("DB_URL", db.url(), "DB_USER", db.user()));
         if (db.password() != null) {
             env.put("DB_PASSWORD", db.password());
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
     }
 
     record Run(int exitCode, String out, String err) {

@@ -1,6 +1,8 @@
 package dev.callanalytics.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.callanalytics.http.ErrorResponses;
+import dev.callanalytics.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -10,11 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,30 +44,14 @@ class DatabaseUnavailableTest {
             assertEquals("Not ready: the database does not answer", new ObjectMapper().readTree(ready.body()).get("message").asText());
 
             // The failure is logged, but never the webhook's token, which is an API key.
-            var logged = new ArrayList<String>();
-            var capture = new Handler() {
-                @Override
-                public void publish(LogRecord record) {
-                    logged.add(record.getMessage());
-                }
-
-                @Override
-                public void flush() {
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-            Logger.getLogger("").addHandler(capture);
-            try {
+            List<String> logged;
+            try (var logs = LogCapture.of(ErrorResponses.class.getName())) {
                 var webhook = HttpClient.newHttpClient().send(
                         HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/webhooks/end-call/ca_secret-token-42"))
                                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals(503, webhook.statusCode());
-            } finally {
-                Logger.getLogger("").removeHandler(capture);
+                logged = logs.messages().stream().map(line -> line.substring(line.indexOf(' ') + 1)).toList();
             }
             assertEquals(List.of("database unavailable for POST /webhooks/end-call/<token>"),
                          logged.stream().map(line -> line.replaceFirst(": .*", "")).toList());

@@ -1,17 +1,12 @@
 package dev.callanalytics.app;
 
+import dev.callanalytics.testing.LogCapture;
 import dev.callanalytics.testing.TestApi;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static dev.callanalytics.testing.JsonAssert.assertJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,17 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** What operators rely on: health probes without a key, the OpenAPI file, one log line per request. */
 class OperationsTest {
 
-    static TestApi api;
-
-    @BeforeAll
-    static void start() {
-        api = TestApi.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
+    @RegisterExtension
+    static final TestApi api = TestApi.start();
 
     @Test
     void healthProbesNeedNoKey() {
@@ -51,37 +37,13 @@ class OperationsTest {
     @Test
     void everyRequestIsOneLogLineWithMethodPathStatusTimeAndAccountButNoKey() {
         var account = api.newAccount("logged");
-        var logged = new ArrayList<String>();
-        var access = Logger.getLogger("call-analytics.access");
-        var capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                synchronized (logged) {
-                    logged.add(record.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        var level = access.getLevel();
-        access.setLevel(Level.INFO);
-        access.addHandler(capture);
-        try {
+        try (var logs = LogCapture.of("call-analytics.access")) {
             api.get("/analytics/dashboard?start_date=2026-01-01", account);
             api.get("/analytics/dashboard", "ca_wrong");
             api.send("POST", "/webhooks/end-call/" + account.ingestKey(), null, "{}");
-        } finally {
-            access.removeHandler(capture);
-            access.setLevel(level);
-        }
-        synchronized (logged) {
-            var lines = List.copyOf(logged).stream().map(line -> line.replaceAll(" \\d+ ms ", " N ms ")).toList();
+            var lines = logs.messages().stream()
+                            .map(line -> line.substring(line.indexOf(' ') + 1).replaceAll(" \\d+ ms ", " N ms "))
+                            .toList();
             assertEquals(List.of("GET /analytics/dashboard 200 N ms account=" + account.id(),
                                  "GET /analytics/dashboard 401 N ms account=-",
                                  "POST /webhooks/end-call/<token> 400 N ms account=" + account.id()), lines);

@@ -3,9 +3,8 @@ package dev.callanalytics.calllogs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.callanalytics.db.tables.records.CallsRecord;
 import dev.callanalytics.testing.TestApi;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -27,17 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** The call-logs endpoint: the log shape, transcripts, paging, sorting and date filtering. */
 class CallLogsTest {
 
-    static TestApi api;
-
-    @BeforeAll
-    static void start() {
-        api = TestApi.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
+    @RegisterExtension
+    static final TestApi api = TestApi.start();
 
     @Test
     void aLogHasEveryDocumentedFieldTheNameOfItsTimeAndItsTranscriptsInSpeakingOrder() {

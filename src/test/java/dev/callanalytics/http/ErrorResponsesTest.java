@@ -6,9 +6,9 @@ import dev.callanalytics.auth.Scope;
 import dev.callanalytics.testing.TestApi;
 import dev.callanalytics.testing.TestApi.Account;
 import dev.callanalytics.testing.TestApi.Response;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,20 +30,15 @@ class ErrorResponsesTest {
             "/analytics/dashboard", "/analytics/calls/by-assistant", "/analytics/calls/by-phone-number",
             "/analytics/calls/by-time", "/assistant/call-logs/550e8400-e29b-41d4-a716-446655440000"};
 
-    static TestApi api;
+    @RegisterExtension
+    static final TestApi api = TestApi.start();
     static Account account;
     static UUID assistant = UUID.randomUUID();
 
     @BeforeAll
     static void start() {
-        api = TestApi.start();
         account = api.newAccount("errors");
         api.calls(account).add(assistant, Instant.now().minusSeconds(3600), "1");
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
     }
 
     static void assertError(Response response, int status, String message) {

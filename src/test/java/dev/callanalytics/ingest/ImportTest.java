@@ -4,9 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.callanalytics.testing.TestApi;
 import dev.callanalytics.testing.TestApi.Account;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.OutputStream;
 import java.net.Socket;
@@ -30,17 +29,8 @@ class ImportTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final UUID ASSISTANT = UUID.fromString("550e8400-e29b-41d4-a716-446655440000");
-    static TestApi api;
-
-    @BeforeAll
-    static void start() {
-        api = TestApi.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
+    @RegisterExtension
+    static final TestApi api = TestApi.start();
 
     static String line(String room, String status, String minutes) {
         return "{\"room_name\": \"" + room + "\", \"assistant_id\": \"" + ASSISTANT + "\", \"assistant_name\": \"Bot\","

@@ -7,9 +7,8 @@ import dev.callanalytics.db.tables.records.CallsRecord;
 import dev.callanalytics.testing.TestApi;
 import dev.callanalytics.testing.TestApi.Account;
 import dev.callanalytics.testing.TestApi.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -31,17 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class IngestionTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static TestApi api;
-
-    @BeforeAll
-    static void start() {
-        api = TestApi.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
+    @RegisterExtension
+    static final TestApi api = TestApi.start();
 
     static ObjectNode call(UUID assistant, String startedAt, String status) {
         var call = JSON.createObjectNode()

@@ -1,16 +1,11 @@
 package dev.callanalytics.ingest;
 
+import dev.callanalytics.testing.LogCapture;
 import dev.callanalytics.testing.TestApi;
 import dev.callanalytics.testing.TestApi.Account;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static dev.callanalytics.db.Tables.CALLS;
 import static dev.callanalytics.testing.JsonAssert.assertJson;
@@ -61,36 +56,8 @@ class WebhookTest {
             }
             """;
 
-    static TestApi api;
-    static final List<String> LOGGED = new ArrayList<>();
-    static final Handler CAPTURE = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            synchronized (LOGGED) {
-                LOGGED.add(record.getLoggerName() + " " + record.getMessage() + " " + record.getThrown());
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    @BeforeAll
-    static void start() {
-        api = TestApi.start();
-        Logger.getLogger("").addHandler(CAPTURE);
-    }
-
-    @AfterAll
-    static void stop() {
-        Logger.getLogger("").removeHandler(CAPTURE);
-        api.close();
-    }
+    @RegisterExtension
+    static final TestApi api = TestApi.start();
 
     @Test
     void aReplayedWebhookLandsInCallLogsAndAnalyticsAndReplayingItAgainChangesNothing() {
@@ -139,6 +106,15 @@ class WebhookTest {
     @Test
     void theTokenIsAnIngestKeyAndNeverLogged() {
         var account = api.newAccount("webhook keys");
+        try (var logs = LogCapture.of("")) {
+            theTokenIsAnIngestKey(account);
+            for (var line : logs.messages()) {
+                assertFalse(line.contains(account.ingestKey()) || line.contains(account.readKey()) || line.contains("unknown-token-123"), line);
+            }
+        }
+    }
+
+    private static void theTokenIsAnIngestKey(Account account) {
         var unknown = api.send("POST", "/webhooks/end-call/ca_unknown-token-123", null, BODY);
         assertEquals(401, unknown.status());
         assertEquals("Invalid or revoked API key", unknown.message());
@@ -151,11 +127,5 @@ class WebhookTest {
         // The sender's success and message do not change how the call is recorded.
         var failedEnvelope = BODY.replace("\"success\": true", "\"success\": false");
         assertEquals(201, api.send("POST", "/webhooks/end-call/" + account.ingestKey(), null, failedEnvelope).status());
-
-        synchronized (LOGGED) {
-            for (var line : LOGGED) {
-                assertFalse(line.contains(account.ingestKey()) || line.contains(account.readKey()) || line.contains("unknown-token-123"), line);
-            }
-        }
     }
 }

@@ -9,6 +9,8 @@ import dev.callanalytics.auth.ApiKey;
 import dev.callanalytics.auth.Scope;
 import io.helidon.webserver.WebServer;
 import org.jooq.DSLContext;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,9 +27,10 @@ import java.util.UUID;
 
 /**
  * The real server on a free port, over a fresh database of its own, and an HTTP client for it:
- * what every API test class starts once.
+ * what every API test class starts once, as {@code @RegisterExtension static final TestApi api =
+ * TestApi.start();}, and which stops after the class.
  */
-public final class TestApi implements AutoCloseable {
+public final class TestApi implements AutoCloseable, AfterAllCallback {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -116,6 +119,11 @@ public final class TestApi implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     /** An account of the test, and its keys. */
