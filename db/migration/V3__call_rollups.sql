@@ -15,7 +15,7 @@ CREATE TABLE call_rollups (
     PRIMARY KEY (account_id, day, assistant_id, phone_bucket)
 );
 
--- One assistant's days (the assistant_id filter of by-time and by-phone-number, call-log totals).
+-- One assistant's days (the assistant_id filter of by-time and by-phone-number).
 CREATE INDEX call_rollups_account_assistant_day_idx ON call_rollups (account_id, assistant_id, day)
     INCLUDE (phone_bucket, calls, minutes);
 
