@@ -5,6 +5,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -43,6 +44,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
                                            .setDataDirectory(dataDirectory)
                                            .setCleanDataDirectory(false)
                                            .setPort(port)
+                                           // a large data directory may need a while to recover after a hard stop
+                                           .setPGStartupWait(Duration.ofMinutes(2))
                                            // stopped by Database.Connected, after the pool
                                            .setRegisterShutdownHook(false)
                                            .start();

@@ -258,7 +258,7 @@ public final class AnalyticsBenchmark {
         var wrk = which("wrk");
         var pgbench = which("pgbench");
         if (wrk == null || pgbench == null) {
-            out.println("wrk or pgbench is missing (apt-get install wrk postgresql-client): no load test");
+            out.println("wrk or pgbench is missing (apt-get install wrk postgresql): no load test");
             return new Load("missing", "missing", 0, 0, "-");
         }
         var wrkOut = run(List.of(wrk, "-t2", "-c32", "-d30s", "--latency", "-H", "Authorization: Bearer " + key,
@@ -339,7 +339,7 @@ public final class AnalyticsBenchmark {
         md.append(String.format("Data: %,d calls (reference data set, 400 days, 20 accounts); the largest account holds %,d. ", stored, largest));
         md.append(loadRate > 0 ? String.format("Generated through the ingestion path at %,.0f calls/s. ", loadRate) : "Generated in an earlier run. ");
         md.append("PostgreSQL 18 (embedded, default settings), after VACUUM ANALYZE. API: a separate server process with -Xmx256m, ")
-          .append(WARMUP).append(" warm-up requests then ").append(REQUESTS).append(" timed, one at a time. Plain SQL: the GROUP BY an analyst ")
+          .append(WARMUP).append(" warm-up requests of every case first, then ").append(REQUESTS).append(" timed per case, one at a time. Plain SQL: the GROUP BY an analyst ")
           .append("would write on the calls table, through JDBC on the same database, up to ").append(REQUESTS).append(" runs or ")
           .append(SQL_BUDGET.toSeconds()).append(" s. \"×\" is plain-SQL p50 over API p50.\n\n");
         md.append("\"API's SQL\" is the statement the endpoint itself runs, timed through JDBC; \"overhead\" is API p50 minus it ")
