@@ -1,6 +1,7 @@
 package dev.callanalytics.http;
 
 import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -38,7 +39,7 @@ public final class ErrorResponses {
     }
 
     /** A handler for the other methods on a known path. */
-    public static io.helidon.webserver.http.Handler allowOnly(String allowed) {
+    public static Handler allowOnly(String allowed) {
         return (req, res) -> {
             throw ApiException.methodNotAllowed(req.prologue().method().text(), redactedPath(req), allowed);
         };

@@ -1,6 +1,8 @@
 package dev.callanalytics.bench;
 
 import dev.callanalytics.analytics.ApiSql;
+import dev.callanalytics.calllogs.CallLogsSql;
+import dev.callanalytics.http.DateRange;
 import dev.callanalytics.app.Database;
 import dev.callanalytics.app.Settings;
 import dev.callanalytics.auth.AccountQueries;
@@ -8,6 +10,7 @@ import dev.callanalytics.auth.ApiKey;
 import dev.callanalytics.auth.Scope;
 import dev.callanalytics.demo.ReferenceData;
 
+import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
@@ -19,15 +22,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Timestamp;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -145,7 +151,7 @@ public final class AnalyticsBenchmark {
             var ts = List.<Object>of(account, Timestamp.from(start), Timestamp.from(now));
             var today = Timestamp.from(now.truncatedTo(ChronoUnit.DAYS));
             var monday = Timestamp.from(LocalDate.ofInstant(now, ZoneOffset.UTC)
-                                                 .with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY))
+                                                 .with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY))
                                                  .atStartOfDay(ZoneOffset.UTC).toInstant());
             var first = Timestamp.from(LocalDate.ofInstant(now, ZoneOffset.UTC).withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant());
             var nowTs = Timestamp.from(now);
@@ -208,19 +214,19 @@ public final class AnalyticsBenchmark {
     }
 
     /** The statement the API runs for a case (the last of its request's statements). */
-    private static String apiSql(javax.sql.DataSource dataSource, Case c, UUID account, UUID assistant, Instant now) {
+    private static String apiSql(DataSource dataSource, Case c, UUID account, UUID assistant, Instant now) {
         if (c.path().startsWith("/assistant/call-logs/")) {
             int page = Integer.parseInt(c.path().replaceFirst(".*page=", ""));
-            return dev.callanalytics.calllogs.CallLogsSql.page(dataSource, account, assistant, page, 100);
+            return CallLogsSql.page(dataSource, account, assistant, page, 100);
         }
         var params = c.path().replaceFirst(".*\\?", "");
         var start = Instant.parse(params.replaceFirst(".*start_date=([^&]+).*", "$1"));
         var end = Instant.parse(params.replaceFirst(".*end_date=([^&]+).*", "$1"));
-        var filter = params.contains("assistant_id=") ? java.util.Optional.of(assistant) : java.util.Optional.<UUID>empty();
+        var filter = params.contains("assistant_id=") ? Optional.of(assistant) : Optional.<UUID>empty();
         var endpoint = c.path().startsWith("/analytics/calls/by-time")
                 ? "by-time-" + params.replaceFirst(".*granularity=([a-z]+).*", "$1")
                 : c.path().replaceFirst("^/analytics/(calls/)?([a-z-]+).*", "$2");
-        return dev.callanalytics.analytics.ApiSql.of(dataSource, endpoint, account, new dev.callanalytics.http.DateRange(start, end), filter, now);
+        return ApiSql.of(dataSource, endpoint, account, new DateRange(start, end), filter, now);
     }
 
     private static Timing timeSql(Connection jdbc, String sql, List<Object> params) throws Exception {
@@ -321,7 +327,7 @@ public final class AnalyticsBenchmark {
             } catch (IOException notYet) {
                 // the server is still starting
             }
-            Thread.sleep(500);
+            Thread.sleep(500); // the server process is starting; bounded to 60 s by the loop
         }
         throw new IllegalStateException("the server did not become ready; see target/bench/server.log");
     }
