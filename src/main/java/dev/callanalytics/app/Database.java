@@ -94,10 +94,15 @@ public final class Database {
     /**
      * The jOOQ context of the API: queries that run longer than {@code queryTimeout} are
      * cancelled by PostgreSQL and answered with 503, rather than holding a connection forever.
+     * Values are inlined (escaped by jOOQ) rather than bound: measured on the 10M-call reference
+     * set, the analytics ran ~5 ms slower with bind parameters than with the same values as
+     * literals, custom plans or not, and every value here is a UUID, an instant, a date, a
+     * number or a fixed pattern.
      */
     public static DSLContext dsl(DataSource dataSource, Duration queryTimeout) {
         var settings = new org.jooq.conf.Settings()
                 .withQueryTimeout((int) queryTimeout.toSeconds())
+                .withStatementType(org.jooq.conf.StatementType.STATIC_STATEMENT)
                 .withRenderSchema(false);
         return DSL.using(dataSource, SQLDialect.POSTGRES, settings);
     }
