@@ -97,7 +97,9 @@ public final class ApiServer {
     /** One line per request: method, path (without the webhook's token), status, time, account. */
     private static void logRequest(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         long started = System.nanoTime();
-        res.whenSent(() -> ACCESS.info(() -> "%s %d %d ms account=%s".formatted(
+        // Logged as the response goes out (status and time are final then), so that the line
+        // exists by the time the client has its answer.
+        res.beforeSend(() -> ACCESS.info(() -> "%s %d %d ms account=%s".formatted(
                 ErrorResponses.loggable(req), res.status().code(), (System.nanoTime() - started) / 1_000_000,
                 req.context().get(Caller.class).map(caller -> caller.accountId().toString()).orElse("-"))));
         chain.proceed();
