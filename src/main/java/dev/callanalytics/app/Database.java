@@ -64,9 +64,6 @@ public final class Database {
         config.setMaximumPoolSize(settings.poolSize());
         config.setPoolName("call-analytics");
         config.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
-        // The analytics are cheap to plan and their best plan depends on the dates: a generic plan,
-        // which PostgreSQL may settle on after five runs of a prepared statement, costs more.
-        config.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
         try {
             return new HikariDataSource(config);
         } catch (HikariPool.PoolInitializationException e) {
