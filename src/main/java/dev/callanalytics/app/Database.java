@@ -56,7 +56,7 @@ public final class Database {
      * A pool on the configured database, failing fast with a {@link StartupFailure} when it
      * cannot be reached, so that the command line prints one line instead of a stack trace.
      */
-    public static HikariDataSource open(DatabaseSettings settings) {
+    private static HikariDataSource open(DatabaseSettings settings) {
         var config = new HikariConfig();
         config.setJdbcUrl(settings.url());
         config.setUsername(settings.user());

@@ -49,6 +49,9 @@ public final class CallWriter {
             INGEST_STAGING.USAGE, INGEST_STAGING.REPLACES_TRANSCRIPTS, INGEST_STAGING.SPEAKER,
             INGEST_STAGING.TEXT, INGEST_STAGING.SPOKEN_AT);
 
+    /** An utterance row fills line, room_name and position, then the last three columns: the call's are null. */
+    private static final int CALL_COLUMNS_OF_AN_UTTERANCE_ROW = STAGED.size() - 6;
+
     private static final String COPY_SQL = "COPY " + IngestQueries.BATCH.getName() + " ("
             + STAGED.stream().map(Field::getName).collect(Collectors.joining(", ")) + ") FROM STDIN";
 
@@ -121,7 +124,7 @@ public final class CallWriter {
             for (int position = 0; position < lines.size(); position++) {
                 Utterance utterance = lines.get(position);
                 integer(line).text(call.roomName()).integer(position);
-                for (int i = 0; i < 23; i++) {
+                for (int i = 0; i < CALL_COLUMNS_OF_AN_UTTERANCE_ROW; i++) {
                     nothing();
                 }
                 text(utterance.speaker()).text(utterance.text()).last(utterance.timestamp());

@@ -6,7 +6,6 @@ import dev.callanalytics.auth.AccountQueries;
 import dev.callanalytics.auth.ApiKey;
 import dev.callanalytics.auth.Scope;
 import dev.callanalytics.testing.PostgresServer;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
