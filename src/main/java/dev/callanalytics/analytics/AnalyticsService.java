@@ -9,6 +9,7 @@ import dev.callanalytics.http.ApiException;
 import dev.callanalytics.http.DateRange;
 import dev.callanalytics.http.Envelope;
 import dev.callanalytics.http.QueryParams;
+import dev.callanalytics.http.Routes;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -36,23 +37,23 @@ public final class AnalyticsService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/dashboard", auth.require(READ, this::dashboard))
-             .get("/calls/by-assistant", auth.require(READ, this::byAssistant))
-             .get("/calls/by-phone-number", auth.require(READ, this::byPhoneNumber))
-             .get("/calls/by-time", auth.require(READ, this::byTime));
+        Routes.get(rules, "/dashboard", auth.require(READ, this::dashboard));
+        Routes.get(rules, "/calls/by-assistant", auth.require(READ, this::byAssistant));
+        Routes.get(rules, "/calls/by-phone-number", auth.require(READ, this::byPhoneNumber));
+        Routes.get(rules, "/calls/by-time", auth.require(READ, this::byTime));
     }
 
     private void dashboard(Caller caller, ServerRequest req, ServerResponse res) {
         var now = clock.instant();
         var range = DateRange.forAnalytics(QueryParams.of(req), now);
         var dashboard = queries.dashboard(caller.accountId(), range, Periods.at(now));
-        res.send(Envelope.ok("Dashboard analytics fetched successfully", dashboard));
+        Envelope.ok("Dashboard analytics fetched successfully", dashboard).send(req, res);
     }
 
     private void byAssistant(Caller caller, ServerRequest req, ServerResponse res) {
         var range = DateRange.forAnalytics(QueryParams.of(req), clock.instant());
         var assistants = queries.byAssistant(caller.accountId(), range);
-        res.send(Envelope.ok("Calls by assistant fetched successfully", new ByAssistant(assistants)));
+        Envelope.ok("Calls by assistant fetched successfully", new ByAssistant(assistants)).send(req, res);
     }
 
     private void byPhoneNumber(Caller caller, ServerRequest req, ServerResponse res) {
@@ -60,7 +61,7 @@ public final class AnalyticsService implements HttpService {
         var range = DateRange.forAnalytics(params, clock.instant());
         var assistant = callersAssistant(caller, params);
         var buckets = queries.byPhoneNumber(caller.accountId(), range, assistant);
-        res.send(Envelope.ok("Calls by phone number fetched successfully", new ByPhoneNumber(buckets)));
+        Envelope.ok("Calls by phone number fetched successfully", new ByPhoneNumber(buckets)).send(req, res);
     }
 
     private void byTime(Caller caller, ServerRequest req, ServerResponse res) {
@@ -69,7 +70,7 @@ public final class AnalyticsService implements HttpService {
         var granularity = params.get("granularity").map(Granularity::parse).orElse(Granularity.DAY);
         var assistant = callersAssistant(caller, params);
         var series = queries.byTime(caller.accountId(), range, granularity, assistant);
-        res.send(Envelope.ok("Calls by time fetched successfully", new ByTime(series, granularity.label())));
+        Envelope.ok("Calls by time fetched successfully", new ByTime(series, granularity.label())).send(req, res);
     }
 
     /** The assistant_id filter, which must name one of the caller's assistants (404 otherwise). */

@@ -1,6 +1,7 @@
 package dev.callanalytics.analytics;
 
 import dev.callanalytics.http.ApiException;
+import dev.callanalytics.http.Echo;
 
 import java.util.Locale;
 
@@ -35,6 +36,6 @@ public enum Granularity {
                 return granularity;
             }
         }
-        throw ApiException.badRequest("Invalid granularity '" + raw + "': use day, week or month");
+        throw ApiException.badRequest("Invalid granularity '" + Echo.of(raw) + "': use day, week or month");
     }
 }

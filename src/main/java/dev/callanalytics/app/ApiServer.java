@@ -6,53 +6,82 @@ import dev.callanalytics.auth.Authenticator;
 import dev.callanalytics.auth.Caller;
 import dev.callanalytics.calllogs.CallLogsService;
 import dev.callanalytics.health.HealthService;
+import dev.callanalytics.http.CaseSensitiveMethods;
 import dev.callanalytics.http.ErrorResponses;
+import dev.callanalytics.http.OpenApiDocument;
+import dev.callanalytics.http.RequestBodies;
+import dev.callanalytics.http.RequestPath;
+import dev.callanalytics.http.RequestScreening;
+import dev.callanalytics.http.Routes;
+import dev.callanalytics.http.TransportErrors;
 import dev.callanalytics.ingest.CallWriter;
 import dev.callanalytics.ingest.IngestService;
-import dev.callanalytics.http.Json;
-import dev.callanalytics.http.OpenApiDocument;
-import io.helidon.http.media.jackson.JacksonSupport;
+import io.helidon.http.DirectHandler.EventType;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
-import org.jooq.DSLContext;
+import io.helidon.webserver.http1.Http1Config;
 
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import javax.sql.DataSource;
 import java.time.Clock;
 import java.util.logging.Logger;
 
-import static dev.callanalytics.http.ErrorResponses.allowOnly;
-
-/** The HTTP server: every route of the API, in one table. */
+/** The HTTP server: every route of the API, in one table, and the limits of the transport. */
 public final class ApiServer {
+
+    private static final Logger ACCESS = Logger.getLogger("call-analytics.access");
+
+    /** Longest request line (method, path, query) and all headers together, in bytes. */
+    static final int MAX_REQUEST_LINE = 4096;
+    static final int MAX_HEADERS = 16384;
 
     private ApiServer() {
     }
 
-    /** Starts the server on {@code port} (0 for any free port); fails with a {@link StartupFailure}. */
-    private static final Logger ACCESS = Logger.getLogger("call-analytics.access");
-
-    public static WebServer start(int port, DataSource dataSource, DSLContext ctx, Clock clock) {
-        requireFree(port);
-        var auth = new Authenticator(new AccountQueries(ctx));
-        var analytics = new AnalyticsService(ctx, auth, clock);
-        var callLogs = new CallLogsService(ctx, auth);
-        var ingest = new IngestService(new CallWriter(dataSource), ctx, auth);
-        var health = new HealthService(dataSource);
+    /**
+     * Starts the server on {@code settings.serverPort()} (0 for any free port) over the pools;
+     * fails with a {@link StartupFailure}. {@code pendingMigrations} is what readiness reports.
+     */
+    public static WebServer start(Settings settings, ServerPools pools, int pendingMigrations, Clock clock) {
+        requireFree(settings.serverPort());
+        var auth = new Authenticator(new AccountQueries(Database.dsl(pools.reads())), new AccountQueries(Database.dsl(pools.writes())));
+        var analytics = new AnalyticsService(Database.analyticsDsl(pools.reads()), auth, clock);
+        var callLogs = new CallLogsService(Database.analyticsDsl(pools.reads()), auth);
+        var writer = new CallWriter(pools.writes(), new CallWriter.Limits(settings.spoolDirectory(), settings.importTimeout(),
+                                                                          settings.parallelImports()));
+        var ingest = new IngestService(writer, Database.dsl(pools.writes()), auth, new RequestBodies(settings.bodyMemoryBytes()),
+                                       settings.spoolDirectory(), settings.maxImportBytes());
+        var health = new HealthService(pools.probes(), pendingMigrations);
+        var transportErrors = new TransportErrors(MAX_REQUEST_LINE, MAX_HEADERS, settings.maxImportBytes());
+        var directHandlers = DirectHandlers.builder();
+        for (var type : EventType.values()) {
+            directHandlers.addHandler(type, transportErrors);
+        }
         var server = WebServer.builder()
-                              .port(port)
-                              .shutdownHook(true)
+                              .port(settings.serverPort())
+                              // stopped by the one shutdown sequence (Shutdown), before the pools it uses
+                              .shutdownHook(false)
                               // A response written in pieces otherwise waits ~40 ms on Nagle's
                               // algorithm and the client's delayed ACK (measured: 50 ms on by-assistant).
-                              .connectionOptions(socket -> socket.tcpNoDelay(true))
-                              .mediaContext(media -> media.mediaSupportsDiscoverServices(false)
-                                                          .addMediaSupport(JacksonSupport.create(Json.mapper())))
+                              // A request that goes silent for the read timeout is given up.
+                              .connectionOptions(socket -> socket.tcpNoDelay(true).readTimeout(settings.readTimeout()))
+                              .maxPayloadSize(settings.maxImportBytes())
+                              .shutdownGracePeriod(settings.shutdownGrace())
+                              .directHandlers(directHandlers.build())
+                              // this HTTP/1.1 and no other (a second, discovered one would make Helidon
+                              // guess the protocol of each connection, and close HTTP/1.0 ones unanswered)
+                              .protocolsDiscoverServices(false)
+                              .addConnectionSelector(CaseSensitiveMethods.of(Http1Config.builder()
+                                                                                        .maxPrologueLength(MAX_REQUEST_LINE)
+                                                                                        .maxHeadersSize(MAX_HEADERS)))
+                              // the messages Helidon marks safe reach TransportErrors, which words the answer
+                              .errorHandling(errors -> errors.includeEntity(true))
                               .routing(routing -> routes(routing, analytics, callLogs, ingest, health))
                               .build();
         // Helidon logs a port it cannot bind and comes back with a server that is not running.
@@ -64,7 +93,7 @@ public final class ApiServer {
             }
         }
         if (!server.isRunning()) {
-            throw new StartupFailure("port " + port + " is already in use: stop what listens there or set SERVER_PORT");
+            throw new StartupFailure("port " + settings.serverPort() + " is already in use: stop what listens there or set SERVER_PORT");
         }
         return server;
     }
@@ -73,34 +102,22 @@ public final class ApiServer {
                                IngestService ingest, HealthService health) {
         ErrorResponses.register(routing);
         routing.addFilter(ApiServer::logRequest)
-               .register("/health", health)
-               .get("/openapi.yaml", OpenApiDocument::serve)
-               .register("/analytics", analytics)
+               .addFilter(RequestScreening::screen)
+               .register("/health", health);
+        Routes.get(routing, OpenApiDocument.PATH, OpenApiDocument::serve);
+        routing.register("/analytics", analytics)
                .register("/assistant", callLogs)
                .register("/", ingest)
-               // the same paths with another method: 405 with Allow
-               .any("/analytics/dashboard", allowOnly("GET"))
-               .any("/analytics/calls/by-assistant", allowOnly("GET"))
-               .any("/analytics/calls/by-phone-number", allowOnly("GET"))
-               .any("/analytics/calls/by-time", allowOnly("GET"))
-               .any("/assistant/call-logs/{assistant_id}", allowOnly("GET"))
-               .any("/calls/import", allowOnly("POST"))
-               .any("/calls/{room_name}", allowOnly("PUT"))
-               .any("/assistants/{assistant_id}", allowOnly("PUT"))
-               .any("/webhooks/end-call/{token}", allowOnly("POST"))
-               .any("/health/live", allowOnly("GET"))
-               .any("/health/ready", allowOnly("GET"))
-               .any("/openapi.yaml", allowOnly("GET"))
                .any(ErrorResponses::unknownRoute);
     }
 
-    /** One line per request: method, path (without the webhook's token), status, time, account. */
+    /** One line per request: method, path (without the webhook's token or any key), status, time, account. */
     private static void logRequest(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         long started = System.nanoTime();
         // Logged as the response goes out (status and time are final then), so that the line
         // exists by the time the client has its answer.
         res.beforeSend(() -> ACCESS.info(() -> "%s %d %d ms account=%s".formatted(
-                ErrorResponses.loggable(req), res.status().code(), (System.nanoTime() - started) / 1_000_000,
+                RequestPath.loggable(req), res.status().code(), (System.nanoTime() - started) / 1_000_000,
                 req.context().get(Caller.class).map(caller -> caller.accountId().toString()).orElse("-"))));
         chain.proceed();
     }

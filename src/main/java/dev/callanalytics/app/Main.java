@@ -5,6 +5,7 @@ import dev.callanalytics.auth.ApiKey;
 import dev.callanalytics.auth.Scope;
 import dev.callanalytics.demo.Demo;
 import dev.callanalytics.demo.ReferenceData;
+import dev.callanalytics.http.ErrorResponses;
 import dev.callanalytics.ingest.CallWriter;
 import dev.callanalytics.ingest.ImportProgress;
 import dev.callanalytics.ingest.NdjsonImport;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.logging.LogManager;
+import java.util.logging.Logger;
 
 /**
  * The command line, and the one place where the objects of the application are wired
@@ -36,25 +38,38 @@ import java.util.logging.LogManager;
          mixinStandardHelpOptions = true,
          description = "Analytics for the calls of voice-AI assistants, on PostgreSQL.",
          subcommands = {Main.Serve.class, Main.DemoCommand.class, Main.Migrate.class, Main.Accounts.class, Main.Keys.class,
-                        Main.Import.class, Main.Generate.class})
+                        Main.Import.class, Main.Generate.class, Main.EmbeddedPassword.class})
 public final class Main {
 
-    private final Map<String, String> environment;
+    private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
-    private Main(Map<String, String> environment) {
+    private final Map<String, String> environment;
+    private final Shutdown shutdown;
+
+    private Main(Map<String, String> environment, Shutdown shutdown) {
         this.environment = environment;
+        this.shutdown = shutdown;
     }
 
     public static void main(String[] args) {
         configureLogging();
         var out = new PrintWriter(System.out, true);
         var err = new PrintWriter(System.err, true);
-        System.exit(run(System.getenv(), out, err, args));
+        System.exit(run(System.getenv(), Shutdown.onExit(), out, err, args));
     }
 
     /** Runs a command and returns its exit code; failures to start are one line on {@code err}. */
     public static int run(Map<String, String> environment, PrintWriter out, PrintWriter err, String... args) {
-        return new CommandLine(new Main(environment))
+        var shutdown = new Shutdown();
+        try {
+            return run(environment, shutdown, out, err, args);
+        } finally {
+            shutdown.run();
+        }
+    }
+
+    private static int run(Map<String, String> environment, Shutdown shutdown, PrintWriter out, PrintWriter err, String... args) {
+        return new CommandLine(new Main(environment, shutdown))
                 .setOut(out)
                 .setErr(err)
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -62,7 +77,7 @@ public final class Main {
                         commandLine.getErr().println("call-analytics: " + e.getMessage());
                         return 2;
                     }
-                    commandLine.getErr().println("call-analytics: unexpected failure: " + e);
+                    commandLine.getErr().println("call-analytics: unexpected failure: " + ErrorResponses.summary(e));
                     return 1;
                 })
                 .execute(args);
@@ -92,13 +107,22 @@ public final class Main {
             return spec.commandLine().getOut();
         }
 
-        /** Every command works on a fresh database too: it is migrated first. */
+        /**
+         * Every command works on a fresh database too: it is migrated first. Whatever ends the
+         * command (its end, Ctrl-C, SIGTERM), the one shutdown sequence closes it.
+         */
         Database.Connected database() {
-            return Database.connect(settings());
+            var database = Database.connect(settings());
+            shutdown().then("database", database::close);
+            return database;
+        }
+
+        Shutdown shutdown() {
+            return ((Main) spec.root().userObject()).shutdown;
         }
 
         AccountQueries accounts(Database.Connected database) {
-            return new AccountQueries(Database.dsl(database.dataSource(), settings().queryTimeout()));
+            return new AccountQueries(Database.dsl(database.dataSource()));
         }
     }
 
@@ -112,21 +136,17 @@ public final class Main {
         public Integer call() throws InterruptedException {
             var settings = settings();
             var database = database();
-            try {
-                var ctx = Database.dsl(database.dataSource(), settings.queryTimeout());
-                var server = ApiServer.start(settings.serverPort(), database.dataSource(), ctx, Clock.systemUTC());
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    server.stop();
-                    database.close();
-                }));
-                out().println("call-analytics " + version() + " listening on http://localhost:" + server.port()
-                              + ", database: " + database.description());
-                if (demo) {
-                    Demo.loadAndAnnounce(database.dataSource(), ctx, "http://localhost:" + server.port(), out());
-                }
-            } catch (RuntimeException e) {
-                database.close();
-                throw e;
+            var pools = ServerPools.open(database.target(), settings);
+            shutdown().then("pools", pools::close);
+            var server = ApiServer.start(settings, pools, 0, Clock.systemUTC());
+            shutdown().then("server", () -> {
+                LOG.info("stopping: no new requests; those in flight have " + settings.shutdownGrace().toSeconds() + " s to finish");
+                server.stop();
+            });
+            out().println("call-analytics " + version() + " listening on http://localhost:" + server.port()
+                          + ", database: " + database.description());
+            if (demo) {
+                Demo.loadAndAnnounce(database.dataSource(), Database.dsl(database.dataSource()), "http://localhost:" + server.port(), out());
             }
             Thread.currentThread().join();
             return 0;
@@ -139,8 +159,7 @@ public final class Main {
         @Override
         public Integer call() {
             try (var database = database()) {
-                var ctx = Database.dsl(database.dataSource(), settings().queryTimeout());
-                Demo.loadAndAnnounce(database.dataSource(), ctx, "http://localhost:" + settings().serverPort(), out());
+                Demo.loadAndAnnounce(database.dataSource(), Database.dsl(database.dataSource()), "http://localhost:" + settings().serverPort(), out());
                 return 0;
             }
         }
@@ -155,8 +174,7 @@ public final class Main {
         @Override
         public Integer call() {
             try (var database = database()) {
-                var ctx = Database.dsl(database.dataSource(), settings().queryTimeout());
-                double rate = ReferenceData.load(database.dataSource(), ctx, calls, out());
+                double rate = ReferenceData.load(database.dataSource(), Database.dsl(database.dataSource()), calls, out());
                 out().printf("Loaded %,d calls at %,.0f calls/s; the largest account is %s%n", calls, rate, ReferenceData.account(0));
                 return 0;
             }
@@ -215,8 +233,8 @@ public final class Main {
                 var err = spec.commandLine().getErr();
                 var onTerminal = System.console() != null && System.console().isTerminal();
                 var progress = new ImportProgress(err, file.equals("-") ? -1 : Files.size(path));
-                var summary = new NdjsonImport(new CallWriter(database.dataSource()))
-                        .run(account, progress.track(input), mode, onTerminal ? progress : lines -> { });
+                var summary = new NdjsonImport(new CallWriter(database.dataSource(), CallWriter.Limits.commandLine()))
+                        .run(account, progress.track(input), mode, onTerminal ? progress : lines -> { }, lineBytes -> { });
                 if (onTerminal) {
                     progress.finish();
                 }
@@ -229,6 +247,25 @@ public final class Main {
                         summary.ignored(), summary.rejected()));
                 return rejectedAll ? 1 : 0;
             }
+        }
+    }
+
+    @Command(name = "embedded-password",
+             description = "Print the embedded PostgreSQL's password (last line), with a psql line before it.")
+    static final class EmbeddedPassword extends Subcommand {
+
+        @Override
+        public Integer call() {
+            var settings = settings();
+            if (settings.database().isPresent()) {
+                throw new StartupFailure("DB_URL is set: the database is yours, and so is its password");
+            }
+            var password = EmbeddedDatabase.password(settings.dataDirectory())
+                    .orElseThrow(() -> new StartupFailure("no embedded PostgreSQL with a password in " + settings.dataDirectory()
+                                                          + " yet: run any command (serve, migrate) once to create it"));
+            out().println("PGPASSWORD='" + password + "' psql -h localhost -p " + settings.embeddedDatabasePort() + " -U postgres postgres");
+            out().println(password);
+            return 0;
         }
     }
 

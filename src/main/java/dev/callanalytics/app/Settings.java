@@ -7,41 +7,70 @@ import java.util.Optional;
 
 /**
  * Every setting of the server, read from the environment: a wrong value is a
- * {@link StartupFailure} naming the variable, not a stack trace.
+ * {@link StartupFailure} naming the variable, not a stack trace. README's "Configuration" and
+ * "Operating it" sections say what each is for.
  *
- * <ul>
- *   <li>{@code DB_URL}, {@code DB_USER}, {@code DB_PASSWORD}: the PostgreSQL database (JDBC URL);
- *       without {@code DB_URL}, an embedded PostgreSQL keeps its data in {@code DATA_DIR}
- *       (default {@code ./data}) and listens on {@code EMBEDDED_DB_PORT} (default 54329);
- *   <li>{@code DB_POOL_SIZE}: connections the server may hold (default 10);
- *   <li>{@code SERVER_PORT}: the HTTP port (default 8080);
- *   <li>{@code QUERY_TIMEOUT_SECONDS}: longest a query of the API may run before 503 (default 30).
- * </ul>
+ * @param database            {@code DB_URL}, {@code DB_USER}, {@code DB_PASSWORD}; empty: the embedded PostgreSQL
+ * @param dataDirectory       {@code DATA_DIR}: the embedded PostgreSQL's files (default {@code ./data})
+ * @param embeddedDatabasePort {@code EMBEDDED_DB_PORT} (default 54329)
+ * @param readPoolSize        {@code DB_POOL_SIZE}: connections for reads (default 10)
+ * @param writePoolSize       {@code DB_WRITE_POOL_SIZE}: connections for writes (default 5)
+ * @param parallelImports     {@code PARALLEL_IMPORTS}: imports written at once, fewer than the write connections (default 2)
+ * @param serverPort          {@code SERVER_PORT} (default 8080)
+ * @param queryTimeout        {@code QUERY_TIMEOUT_SECONDS}: longest read or single write (default 30)
+ * @param importTimeout       {@code IMPORT_TIMEOUT_SECONDS}: longest write of one import (default 1800)
+ * @param maxImportBytes      {@code MAX_IMPORT_MB}: largest import body (default 2048 MiB)
+ * @param spoolDirectory      {@code SPOOL_DIR}: where import bodies wait for their transaction (default the system's temporary directory)
+ * @param bodyMemoryBytes     {@code BODY_MEMORY_MB}: heap that request bodies being parsed may take in all (default a quarter of the heap)
+ * @param readTimeout         {@code READ_TIMEOUT_SECONDS}: longest silence inside a request (default 30)
+ * @param shutdownGrace       {@code SHUTDOWN_GRACE_SECONDS}: how long requests in flight may finish at shutdown (default 20)
  */
 public record Settings(Optional<DatabaseSettings> database,
                        Path dataDirectory,
                        int embeddedDatabasePort,
-                       int poolSize,
+                       int readPoolSize,
+                       int writePoolSize,
+                       int parallelImports,
                        int serverPort,
-                       Duration queryTimeout) {
+                       Duration queryTimeout,
+                       Duration importTimeout,
+                       long maxImportBytes,
+                       Path spoolDirectory,
+                       long bodyMemoryBytes,
+                       Duration readTimeout,
+                       Duration shutdownGrace) {
+
+    private static final long MIB = 1 << 20;
 
     public static Settings fromEnvironment(Map<String, String> env) {
-        int poolSize = integer(env, "DB_POOL_SIZE", 10, 1, 1000);
         var url = env.get("DB_URL");
         Optional<DatabaseSettings> database = Optional.empty();
         if (url != null && !url.isBlank()) {
             if (!url.startsWith("jdbc:postgresql:")) {
-                throw new StartupFailure("DB_URL must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database), got '" + url + "'");
+                throw new StartupFailure("DB_URL must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database), got '"
+                                         + DatabaseSettings.mask(url) + "'");
             }
-            database = Optional.of(new DatabaseSettings(url, env.get("DB_USER"), env.get("DB_PASSWORD"), poolSize));
+            database = Optional.of(new DatabaseSettings(url, env.get("DB_USER"), env.get("DB_PASSWORD")));
         }
-        var dataDirectory = Path.of(Optional.ofNullable(env.get("DATA_DIR")).filter(dir -> !dir.isBlank()).orElse("data"));
+        int writePool = integer(env, "DB_WRITE_POOL_SIZE", 5, 2, 1000);
         return new Settings(database,
-                            dataDirectory,
+                            path(env, "DATA_DIR", Path.of("data")),
                             integer(env, "EMBEDDED_DB_PORT", 54329, 1, 65535),
-                            poolSize,
+                            integer(env, "DB_POOL_SIZE", 10, 1, 1000),
+                            writePool,
+                            integer(env, "PARALLEL_IMPORTS", Math.max(1, writePool / 2), 1, writePool - 1),
                             integer(env, "SERVER_PORT", 8080, 0, 65535),
-                            Duration.ofSeconds(integer(env, "QUERY_TIMEOUT_SECONDS", 30, 1, 3600)));
+                            Duration.ofSeconds(integer(env, "QUERY_TIMEOUT_SECONDS", 30, 1, 3600)),
+                            Duration.ofSeconds(integer(env, "IMPORT_TIMEOUT_SECONDS", 1800, 1, 86_400)),
+                            integer(env, "MAX_IMPORT_MB", 2048, 1, 1 << 20) * MIB,
+                            path(env, "SPOOL_DIR", Path.of(System.getProperty("java.io.tmpdir"))),
+                            integer(env, "BODY_MEMORY_MB", (int) Math.max(16, Runtime.getRuntime().maxMemory() / 4 / MIB), 4, 1 << 20) * MIB,
+                            Duration.ofSeconds(integer(env, "READ_TIMEOUT_SECONDS", 30, 1, 3600)),
+                            Duration.ofSeconds(integer(env, "SHUTDOWN_GRACE_SECONDS", 20, 0, 3600)));
+    }
+
+    private static Path path(Map<String, String> env, String name, Path defaultValue) {
+        return Optional.ofNullable(env.get(name)).filter(dir -> !dir.isBlank()).map(Path::of).orElse(defaultValue);
     }
 
     private static int integer(Map<String, String> env, String name, int defaultValue, int min, int max) {

@@ -26,6 +26,12 @@ public final class ApiKey {
         return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    /** Whether {@code key} has the shape of a key this class generates ("ca_" and 43 base64url characters). */
+    public static boolean isWellFormed(String key) {
+        return key.length() == PREFIX.length() + 43 && key.startsWith(PREFIX)
+               && key.chars().skip(PREFIX.length()).allMatch(c -> c == '-' || c == '_' || c < 128 && Character.isLetterOrDigit(c));
+    }
+
     public static byte[] hash(String key) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));

@@ -7,6 +7,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Turns the {@code Authorization: Bearer <key>} header into a {@link Caller}, in front of each
@@ -14,10 +15,17 @@ import java.util.Locale;
  */
 public final class Authenticator {
 
-    private final AccountQueries accounts;
+    private final AccountQueries readers;
+    private final AccountQueries writers;
 
-    public Authenticator(AccountQueries accounts) {
-        this.accounts = accounts;
+    /**
+     * @param readers key lookups for read routes, on the read pool
+     * @param writers key lookups for ingest routes, on the write pool: a flood of reads never
+     *                keeps a webhook from being authenticated, nor the other way round
+     */
+    public Authenticator(AccountQueries readers, AccountQueries writers) {
+        this.readers = readers;
+        this.writers = writers;
     }
 
     /** A handler that runs only for a valid key with {@code scope}: 401 or 403 otherwise. */
@@ -43,7 +51,9 @@ public final class Authenticator {
 
     /** The caller of a bare key (as a webhook sends it in its URL), checked for {@code scope}. */
     public Caller authenticateKey(String key, Scope scope) {
-        var caller = accounts.findCaller(key)
+        // what cannot be a key is refused without asking the database
+        var accounts = scope == Scope.READ ? readers : writers;
+        var caller = (ApiKey.isWellFormed(key) ? accounts.findCaller(key) : Optional.<Caller>empty())
                              .orElseThrow(() -> ApiException.unauthorized("Invalid or revoked API key"));
         if (!caller.scopes().contains(scope)) {
             throw ApiException.forbidden("This API key lacks the '" + scope.label() + "' scope that this endpoint requires");

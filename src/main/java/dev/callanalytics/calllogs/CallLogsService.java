@@ -5,6 +5,8 @@ import dev.callanalytics.auth.Caller;
 import dev.callanalytics.http.ApiException;
 import dev.callanalytics.http.Envelope;
 import dev.callanalytics.http.QueryParams;
+import dev.callanalytics.http.RequestPath;
+import dev.callanalytics.http.Routes;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -28,17 +30,17 @@ public final class CallLogsService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/call-logs/{assistant_id}", auth.require(READ, this::callLogs));
+        Routes.get(rules, "/call-logs/{assistant_id}", auth.require(READ, this::callLogs));
     }
 
     private void callLogs(Caller caller, ServerRequest req, ServerResponse res) {
-        var rawId = req.path().pathParameters().get("assistant_id");
+        var rawId = RequestPath.segment(req, 2, "assistant_id");
         var assistantId = QueryParams.assistantUuid(rawId);
         var request = LogsRequest.parse(assistantId, QueryParams.of(req));
         var page = queries.page(caller.accountId(), request)
                           .orElseThrow(() -> ApiException.assistantNotFound(rawId));
         var pagination = Pagination.of(page.total(), request.page(), request.limit());
-        res.send(Envelope.ok("Call logs retrieved successfully", new CallLogsPage(page.logs(), pagination)));
+        Envelope.ok("Call logs retrieved successfully", new CallLogsPage(page.logs(), pagination)).send(req, res);
     }
 
     record CallLogsPage(List<CallLog> logs, Pagination pagination) {

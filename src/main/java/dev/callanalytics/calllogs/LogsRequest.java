@@ -1,6 +1,7 @@
 package dev.callanalytics.calllogs;
 
 import dev.callanalytics.http.ApiException;
+import dev.callanalytics.http.Echo;
 import dev.callanalytics.http.DateRange.DateFilter;
 import dev.callanalytics.http.QueryParams;
 
@@ -39,7 +40,7 @@ record LogsRequest(UUID assistantId, DateFilter dates, SortKey sortBy, boolean d
         return Arrays.stream(SortKey.values())
                      .filter(key -> key.label().equals(raw))
                      .findFirst()
-                     .orElseThrow(() -> ApiException.badRequest("Invalid sort_by '" + raw + "': use one of "
+                     .orElseThrow(() -> ApiException.badRequest("Invalid sort_by '" + Echo.of(raw) + "': use one of "
                              + Arrays.stream(SortKey.values()).map(SortKey::label).collect(Collectors.joining(", "))));
     }
 
@@ -47,7 +48,7 @@ record LogsRequest(UUID assistantId, DateFilter dates, SortKey sortBy, boolean d
         return switch (raw) {
             case "asc" -> false;
             case "desc" -> true;
-            default -> throw ApiException.badRequest("Invalid sort_order '" + raw + "': use asc or desc");
+            default -> throw ApiException.badRequest("Invalid sort_order '" + Echo.of(raw) + "': use asc or desc");
         };
     }
 }

@@ -31,10 +31,11 @@ public final class Demo {
             out.println("Loading the demo data set (90 days of calls) ...");
             long started = System.nanoTime();
             long loaded;
-            try (var batch = new CallWriter(dataSource).begin(ACCOUNT)) {
+            var writer = new CallWriter(dataSource, CallWriter.Limits.commandLine());
+            try (var staged = writer.stage()) {
                 var line = new long[1];
-                DemoCalls.generate(Instant.now(), call -> batch.add(++line[0], call));
-                loaded = batch.commit().inserted();
+                DemoCalls.generate(Instant.now(), call -> staged.add(++line[0], call));
+                loaded = writer.write(ACCOUNT, staged, CallWriter.Kind.IMPORT).inserted();
             }
             out.printf("Loaded %,d demo calls in %.1f s%n", loaded, (System.nanoTime() - started) / 1e9);
         } else {

@@ -71,7 +71,7 @@ public final class ReferenceData {
             shares[i] = 0.5 / i / harmonic;
         }
         var random = new Random(SEED);
-        var writer = new CallWriter(dataSource);
+        var writer = new CallWriter(dataSource, CallWriter.Limits.commandLine());
         var today = Instant.now().truncatedTo(ChronoUnit.DAYS);
         long written = 0;
         long started = System.nanoTime();
@@ -81,12 +81,12 @@ public final class ReferenceData {
             var numbers = numbersOf(random, assistants.size());
             for (long done = 0; done < share; ) {
                 long size = Math.min(BATCH, share - done);
-                try (var batch = writer.begin(account(account))) {
+                try (var staged = writer.stage()) {
                     for (long i = 0; i < size; i++) {
                         int a = random.nextInt(assistants.size());
-                        batch.add(i + 1, call(random, account, written + done + i, assistants.get(a), a, numbers.get(a), today));
+                        staged.add(i + 1, call(random, account, written + done + i, assistants.get(a), a, numbers.get(a), today));
                     }
-                    batch.commit();
+                    writer.write(account(account), staged, CallWriter.Kind.IMPORT);
                 }
                 done += size;
                 long total = written + done;

@@ -1,7 +1,7 @@
 package dev.callanalytics.health;
 
-import dev.callanalytics.app.Database;
 import dev.callanalytics.http.Envelope;
+import dev.callanalytics.http.Routes;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -10,46 +10,91 @@ import io.helidon.webserver.http.ServerResponse;
 
 import javax.sql.DataSource;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Probes for orchestrators, without a key: {@code /health/live} (the process answers) and
  * {@code /health/ready} (the database answers and every migration is applied).
+ *
+ * <p>Readiness is cheap whatever the number of probes: the database is asked at most once per
+ * {@link #FRESH} on a pool of its own (one connection), by whichever probe finds the last answer
+ * stale, while the others answer with that last answer. Pending migrations are known from the
+ * start: the server migrates before it serves. Helidon's health observer would answer in its own
+ * JSON, not in the envelope every client of this API parses, hence these two routes.
  */
 public final class HealthService implements HttpService {
 
-    private final DataSource dataSource;
+    static final Duration FRESH = Duration.ofSeconds(1);
 
-    public HealthService(DataSource dataSource) {
-        this.dataSource = dataSource;
+    private final DataSource probes;
+    private final int pendingMigrations;
+    private final AtomicReference<Probe> last = new AtomicReference<>();
+    private final AtomicBoolean probing = new AtomicBoolean();
+
+    /** @param probes the readiness pool; {@code pendingMigrations} as the start left them */
+    public HealthService(DataSource probes, int pendingMigrations) {
+        this.probes = probes;
+        this.pendingMigrations = pendingMigrations;
+        last.set(probe());
     }
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/live", this::live)
-             .get("/ready", this::ready);
+        Routes.get(rules, "/live", this::live);
+        Routes.get(rules, "/ready", this::ready);
     }
 
     private void live(ServerRequest req, ServerResponse res) {
-        res.send(Envelope.ok("Live", Map.of("status", "UP")));
+        Envelope.ok("Live", Map.of("status", "UP")).send(req, res);
     }
 
     private void ready(ServerRequest req, ServerResponse res) {
-        int pending;
-        try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
+        if (!current().databaseUp()) {
+            res.status(Status.SERVICE_UNAVAILABLE_503).header("Retry-After", "5");
+            new Envelope(false, "Not ready: the database does not answer", Map.of("status", "DOWN", "database", "DOWN")).send(req, res);
+            return;
+        }
+        if (pendingMigrations > 0) {
+            res.status(Status.SERVICE_UNAVAILABLE_503).header("Retry-After", "5");
+            new Envelope(false, "Not ready: " + pendingMigrations + " migration(s) not applied yet",
+                         Map.of("status", "DOWN", "database", "UP", "pending_migrations", pendingMigrations)).send(req, res);
+            return;
+        }
+        Envelope.ok("Ready", Map.of("status", "UP", "database", "UP", "pending_migrations", 0)).send(req, res);
+    }
+
+    /** The last answer while it is fresh, or a new one if no other probe is asking already. */
+    private Probe current() {
+        var known = last.get();
+        if (known.age().compareTo(FRESH) < 0 || !probing.compareAndSet(false, true)) {
+            return known;
+        }
+        try {
+            var fresh = probe();
+            last.set(fresh);
+            return fresh;
+        } finally {
+            probing.set(false);
+        }
+    }
+
+    private Probe probe() {
+        try (var connection = probes.getConnection(); var statement = connection.createStatement()) {
             statement.execute("SELECT 1");
-            pending = Database.pendingMigrations(dataSource);
+            return new Probe(true, System.nanoTime());
         } catch (SQLException | RuntimeException e) {
-            res.status(Status.SERVICE_UNAVAILABLE_503).header("Retry-After", "5")
-               .send(new Envelope(false, "Not ready: the database does not answer", Map.of("status", "DOWN", "database", "DOWN")));
-            return;
+            return new Probe(false, System.nanoTime());
         }
-        if (pending > 0) {
-            res.status(Status.SERVICE_UNAVAILABLE_503).header("Retry-After", "5")
-               .send(new Envelope(false, "Not ready: " + pending + " migration(s) not applied yet",
-                                  Map.of("status", "DOWN", "database", "UP", "pending_migrations", pending)));
-            return;
+    }
+
+    /** What the database said, and when. */
+    private record Probe(boolean databaseUp, long atNanos) {
+
+        Duration age() {
+            return Duration.ofNanos(System.nanoTime() - atNanos);
         }
-        res.send(Envelope.ok("Ready", Map.of("status", "UP", "database", "UP", "pending_migrations", 0)));
     }
 }

@@ -36,6 +36,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(Status.BAD_REQUEST_400, message);
     }
 
+    /** 400 for a request whose body cannot be framed: the connection is closed, the body left unread. */
+    public static ApiException badRequestClosing(String message) {
+        return new ApiException(Status.BAD_REQUEST_400, message, Map.of("Connection", "close"));
+    }
+
     public static ApiException unauthorized(String message) {
         return new ApiException(Status.UNAUTHORIZED_401, message, Map.of("WWW-Authenticate", "Bearer"));
     }
@@ -48,18 +53,30 @@ public final class ApiException extends RuntimeException {
         return new ApiException(Status.NOT_FOUND_404, message);
     }
 
+    /** 405 naming the method to use (the first of {@code allowed}, which the Allow header lists). */
     public static ApiException methodNotAllowed(String method, String path, String allowed) {
         return new ApiException(Status.METHOD_NOT_ALLOWED_405,
-                                "Method " + method + " is not allowed on " + path + ": use " + allowed,
+                                "Method " + Echo.of(method) + " is not allowed on " + path + ": use " + allowed.split(",")[0],
                                 Map.of("Allow", allowed));
     }
 
-    public static ApiException unavailable(String message) {
-        return new ApiException(Status.SERVICE_UNAVAILABLE_503, message, Map.of("Retry-After", "5"));
+    /** 503: a real outage or a full bulkhead; the client should retry after {@code retryAfterSeconds}. */
+    public static ApiException unavailable(String message, int retryAfterSeconds) {
+        return new ApiException(Status.SERVICE_UNAVAILABLE_503, message, Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
+    }
+
+    /** 413: a body over the limit of its route. */
+    public static ApiException tooLarge(String message) {
+        return new ApiException(Status.REQUEST_ENTITY_TOO_LARGE_413, message, Map.of("Connection", "close"));
+    }
+
+    /** 406: the client accepts no media type this route answers in. */
+    public static ApiException notAcceptable(String message) {
+        return new ApiException(Status.NOT_ACCEPTABLE_406, message);
     }
 
     /** The one message for an assistant that does not exist or is another account's. */
     public static ApiException assistantNotFound(String assistantId) {
-        return notFound("Assistant not found: " + assistantId);
+        return notFound("Assistant not found: " + Echo.of(assistantId));
     }
 }

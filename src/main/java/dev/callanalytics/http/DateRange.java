@@ -31,7 +31,7 @@ public record DateRange(Instant startDate, Instant endDate) {
     public static DateRange forAnalytics(QueryParams params, Instant now) {
         var filter = DateFilter.of(params);
         var end = filter.end().orElse(now);
-        var start = filter.start().orElse(end.minus(DEFAULT_LENGTH));
+        var start = filter.start().orElse(latest(end.minus(DEFAULT_LENGTH), Instants.EARLIEST));
         if (start.isAfter(end)) {
             throw ApiException.badRequest("start_date (" + Json.format(start) + ") is after end_date ("
                                           + Json.format(end) + ")");
@@ -56,6 +56,8 @@ public record DateRange(Instant startDate, Instant endDate) {
     /**
      * An ISO 8601 instant, date-time (read as UTC) or bare date. A bare date is the start of that
      * UTC day, or, for the end of a range, its last instant, so that the whole day is included.
+     * Calls are stamped to the microsecond, so finer digits are rounded inward: an end of
+     * 23:59:59.9999999 means 23:59:59.999999, never the next day's first call.
      */
     static Instant parse(String name, String raw, boolean endOfRange) {
         var text = raw.trim();
@@ -63,15 +65,26 @@ public record DateRange(Instant startDate, Instant endDate) {
         if (unencoded.matches()) {
             text = unencoded.group(1) + "+" + unencoded.group(2);
         }
+        Instant instant;
         try {
             if (!text.contains("T") && !text.contains("t")) {
                 var day = LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
-                return endOfRange ? day.plus(Duration.ofDays(1)).minus(RESOLUTION) : day;
+                instant = endOfRange ? day.plus(Duration.ofDays(1)).minus(RESOLUTION) : day;
+            } else {
+                instant = Instants.parse(text);
             }
-            return Instants.parse(text);
         } catch (DateTimeParseException e) {
-            throw ApiException.badRequest("Invalid " + name + " '" + raw + "': use ISO 8601, such as 2026-03-01, "
+            throw ApiException.badRequest("Invalid " + name + " '" + Echo.of(raw) + "': use ISO 8601, such as 2026-03-01, "
                                           + "2026-03-01T00:00:00Z or 2026-03-01T05:30:00+05:30");
         }
+        var rounded = endOfRange ? Instants.floorMicros(instant) : Instants.ceilMicros(instant);
+        if (!Instants.inRange(rounded)) {
+            throw ApiException.badRequest("Invalid " + name + " '" + Echo.of(raw) + "': dates must be within " + Instants.RANGE);
+        }
+        return rounded;
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 }

@@ -1,28 +1,35 @@
 package dev.callanalytics.http;
 
+import io.helidon.http.HeaderValues;
+import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import org.jooq.exception.DataAccessException;
+import org.postgresql.util.PSQLException;
 
+import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Every failure as the envelope: refused requests with their own status and message, the
- * database being away or too slow as 503 with Retry-After, anything else as a generic 500 whose
- * details go to the server log only.
+ * Every failure as the envelope: refused requests with their own status and message, a full
+ * bulkhead or the database being away or too slow as 503 with Retry-After, a body that could not
+ * be read as a 4xx, anything else as a generic 500 whose details go to the server log only. What
+ * is logged names the kind of failure (SQL state, constraint, exception class and frames), never
+ * SQL text or the values in it, which can be names or key hashes.
  */
 public final class ErrorResponses {
 
     private static final Logger LOG = Logger.getLogger(ErrorResponses.class.getName());
 
-    /** PostgreSQL's query_canceled: the statement timeout fired. */
+    /** PostgreSQL's query_canceled (statement timeout) and lock_not_available (lock timeout). */
     private static final String QUERY_CANCELED = "57014";
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
 
     private ErrorResponses() {
     }
@@ -30,50 +37,66 @@ public final class ErrorResponses {
     public static void register(HttpRouting.Builder routing) {
         routing.error(ApiException.class, ErrorResponses::refused)
                .error(DataAccessException.class, ErrorResponses::database)
+               .error(HttpException.class, ErrorResponses::transport)
+               .error(UncheckedIOException.class, ErrorResponses::unreadable)
                .error(Exception.class, ErrorResponses::unexpected);
     }
 
     /** The last route: any path no service knows. */
     public static void unknownRoute(ServerRequest req, ServerResponse res) {
-        throw ApiException.notFound("No such endpoint: " + loggable(req));
+        throw ApiException.notFound("No such endpoint: " + RequestPath.loggable(req));
     }
 
-    /** A handler for the other methods on a known path. */
+    /** A handler for the other methods on a known path: 405, with {@code allowed} in Allow, the first named in the message. */
     public static Handler allowOnly(String allowed) {
         return (req, res) -> {
-            throw ApiException.methodNotAllowed(req.prologue().method().text(), redactedPath(req), allowed);
+            throw ApiException.methodNotAllowed(req.prologue().method().text(), RequestPath.shown(req.path().absolute().rawPath()),
+                                                allowed);
         };
-    }
-
-    /**
-     * The request as it may be logged or echoed: method and path, with the webhook's token (an
-     * API key) cut out. Query strings are left out, too.
-     */
-    public static String loggable(ServerRequest req) {
-        return req.prologue().method().text() + " " + redactedPath(req);
-    }
-
-    private static String redactedPath(ServerRequest req) {
-        return req.path().absolute().path().replaceFirst("^(/webhooks/end-call/)[^/]*", "$1<token>");
     }
 
     private static void refused(ServerRequest req, ServerResponse res, ApiException e) {
         e.headers().forEach(res::header);
-        send(res, e.status(), e.getMessage());
+        send(req, res, e.status(), e.getMessage());
     }
 
     private static void database(ServerRequest req, ServerResponse res, DataAccessException e) {
-        if (isUnavailable(e)) {
-            LOG.log(Level.WARNING, "database unavailable for " + loggable(req) + ": " + e.getMessage());
-            refused(req, res, ApiException.unavailable("The database is unavailable or too slow right now; retry shortly"));
+        var busy = cause(e, ServiceBusy.class);
+        if (busy != null) {
+            refused(req, res, ApiException.unavailable(busy.getMessage(), busy.retryAfterSeconds()));
+        } else if (isUnavailable(e)) {
+            LOG.warning("database unavailable for " + RequestPath.loggable(req) + ": " + summary(e));
+            refused(req, res, ApiException.unavailable("The database is unavailable or too slow right now; retry shortly", 5));
         } else {
             unexpected(req, res, e);
         }
     }
 
+    /** Helidon's own refusals raised while a route runs (a malformed chunk, a bad escape). */
+    private static void transport(ServerRequest req, ServerResponse res, HttpException e) {
+        e.headers().forEach(res::header);
+        var status = e.status().code() >= 400 && e.status().code() < 500 ? e.status() : Status.BAD_REQUEST_400;
+        res.header(HeaderValues.CONNECTION_CLOSE);
+        send(req, res, status, TransportErrors.badRequest(TransportErrors.classify(e)));
+    }
+
+    /**
+     * The body could not be read: the client stopped sending (a read timeout), sent it too slowly,
+     * or the framing broke. Whoever is still listening gets a 4xx; the connection is closed.
+     */
+    private static void unreadable(ServerRequest req, ServerResponse res, UncheckedIOException e) {
+        res.header(HeaderValues.CONNECTION_CLOSE);
+        if (e instanceof BodyTimeout timeout) {
+            send(req, res, Status.REQUEST_TIMEOUT_408, timeout.getMessage());
+        } else {
+            send(req, res, Status.BAD_REQUEST_400, "The request body could not be read to its end: "
+                                                  + TransportErrors.badRequest(TransportErrors.classify(e)));
+        }
+    }
+
     private static void unexpected(ServerRequest req, ServerResponse res, Exception e) {
-        LOG.log(Level.SEVERE, "unexpected failure of " + loggable(req), e);
-        send(res, Status.INTERNAL_SERVER_ERROR_500, "Internal server error");
+        LOG.log(Level.SEVERE, "unexpected failure of " + RequestPath.loggable(req) + ": " + summary(e), withoutMessages(e));
+        send(req, res, Status.INTERNAL_SERVER_ERROR_500, "Internal server error");
     }
 
     private static boolean isUnavailable(Throwable e) {
@@ -83,15 +106,73 @@ public final class ErrorResponses {
             }
             if (cause instanceof SQLException sql && sql.getSQLState() != null
                 && (sql.getSQLState().startsWith("08") || sql.getSQLState().equals(QUERY_CANCELED)
-                    || sql.getSQLState().startsWith("57P"))) {
+                    || sql.getSQLState().equals(LOCK_NOT_AVAILABLE) || sql.getSQLState().startsWith("57P"))) {
                 return true;
             }
         }
         return false;
     }
 
-    private static void send(ServerResponse res, Status status, String message) {
+    private static void send(ServerRequest req, ServerResponse res, Status status, String message) {
         res.status(status);
-        res.send(Envelope.error(message));
+        if (!req.content().consumed()) {
+            // the body was left unread: close the connection rather than wait for the rest of it
+            res.header(HeaderValues.CONNECTION_CLOSE);
+        }
+        Envelope.error(message).send(req, res);
+    }
+
+    /**
+     * A failure as it may be logged: each exception of the chain by class, and for database
+     * errors the SQL state and the names PostgreSQL reports (constraint, table, column), never a
+     * message, which quotes SQL text and values.
+     */
+    public static String summary(Throwable e) {
+        boolean fromDatabase = cause(e, SQLException.class) != null || cause(e, DataAccessException.class) != null;
+        var text = new StringBuilder();
+        for (var cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (!text.isEmpty()) {
+                text.append(" <- ");
+            }
+            text.append(cause.getClass().getSimpleName());
+            if (cause instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+                var server = psql.getServerErrorMessage();
+                text.append("(sqlstate ").append(psql.getSQLState());
+                appendName(text, "constraint", server.getConstraint());
+                appendName(text, "table", server.getTable());
+                appendName(text, "column", server.getColumn());
+                appendName(text, "routine", server.getRoutine());
+                text.append(')');
+            } else if (cause instanceof SQLException sql) {
+                text.append("(sqlstate ").append(sql.getSQLState()).append(')');
+            } else if (cause instanceof DataAccessException dae) {
+                text.append("(sqlstate ").append(dae.sqlState()).append(')');
+            } else if (cause.getMessage() != null && !fromDatabase) {
+                text.append(": ").append(Echo.of(cause.getMessage(), 160));
+            }
+        }
+        return text.toString();
+    }
+
+    private static void appendName(StringBuilder text, String label, String name) {
+        if (name != null) {
+            text.append(", ").append(label).append(' ').append(name);
+        }
+    }
+
+    /** The stack frames of a failure, for the log, without the messages {@link #summary} leaves out. */
+    public static Throwable withoutMessages(Throwable e) {
+        var frames = new Throwable(e.getClass().getName());
+        frames.setStackTrace(e.getStackTrace());
+        return frames;
+    }
+
+    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
+        for (var cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return type.cast(cause);
+            }
+        }
+        return null;
     }
 }

@@ -6,6 +6,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -14,10 +15,33 @@ import java.util.regex.Pattern;
  */
 public final class Instants {
 
+    /**
+     * The instants the API takes and stores: years 1 to 9999 (UTC), to the microsecond, which is
+     * what PostgreSQL's timestamptz and ISO 8601's four-digit years have in common.
+     */
+    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+    public static final String RANGE = "years 0001 to 9999 (UTC)";
+
     private static final Pattern OFFSET = Pattern.compile("(Z|[+-][0-9]{2}(:?[0-9]{2})?)$");
     private static final Pattern COMPACT_OFFSET = Pattern.compile("([+-])([0-9]{2})([0-9]{2})?$");
 
     private Instants() {
+    }
+
+    public static boolean inRange(Instant instant) {
+        return !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
+    }
+
+    /** The instant cut to the microsecond PostgreSQL keeps: digits past the sixth are dropped. */
+    public static Instant floorMicros(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** The first microsecond at or after the instant. */
+    public static Instant ceilMicros(Instant instant) {
+        var floor = floorMicros(instant);
+        return floor.equals(instant) ? floor : floor.plus(1, ChronoUnit.MICROS);
     }
 
     /** @throws DateTimeParseException when {@code text} is not such a date-time */

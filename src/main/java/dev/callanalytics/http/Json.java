@@ -1,6 +1,8 @@
 package dev.callanalytics.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -11,6 +13,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.regex.Pattern;
 
 /**
  * The API's JSON conventions in one place: snake_case names from record components, decimals
@@ -45,6 +48,32 @@ public final class Json {
                 .configure(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN, true)
                 .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
     }
+
+    /**
+     * What is wrong with a JSON text, in our words: where (line and column) and Jackson's reason,
+     * without the parts of its message that name its own classes and settings or quote the input
+     * at length.
+     */
+    public static String problem(JsonProcessingException e) {
+        if (e instanceof StreamConstraintsException) {
+            return "a number, a string or the nesting of the JSON is beyond what the API accepts"
+                   + " (numbers of at most 1000 digits, nesting at most 1000 deep)";
+        }
+        var reason = e.getOriginalMessage() == null ? "cannot be parsed" : e.getOriginalMessage();
+        reason = SOURCE.matcher(reason).replaceAll("");
+        reason = BACKTICKED.matcher(reason).replaceAll("");
+        reason = Echo.of(reason.strip(), 120);
+        var location = e.getLocation();
+        if (location == null || location.getLineNr() < 0) {
+            return reason;
+        }
+        return reason + (location.getLineNr() == 1 ? " (column " : " (line " + location.getLineNr() + ", column ")
+               + location.getColumnNr() + ")";
+    }
+
+    private static final Pattern SOURCE = Pattern.compile("\\s*\\(?\\[Source:[^\\]]*\\]\\)?");
+    /** Jackson quotes its own classes and settings in backticks: "(from `StreamReadConstraints...`)". */
+    private static final Pattern BACKTICKED = Pattern.compile("\\s*\\([^()]*`[^()]*\\)|`[^`]*`");
 
     public static String format(Instant instant) {
         return UTC_MILLIS.format(instant);

@@ -35,11 +35,11 @@ public final class QueryParams {
         try {
             int value = Integer.parseInt(raw.get().trim());
             if (value < min || value > max) {
-                throw ApiException.badRequest("Invalid " + name + " '" + raw.get() + "': must be " + range);
+                throw ApiException.badRequest("Invalid " + name + " '" + Echo.of(raw.get()) + "': must be " + range);
             }
             return value;
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("Invalid " + name + " '" + raw.get() + "': must be " + range);
+            throw ApiException.badRequest("Invalid " + name + " '" + Echo.of(raw.get()) + "': must be " + range);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.callanalytics.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.callanalytics.http.Echo;
 import dev.callanalytics.http.Instants;
 import dev.callanalytics.ingest.IncomingCall.Utterance;
 
@@ -21,6 +22,11 @@ public final class CallParser {
 
     static final int MAX_ROOM_NAME = 512;
     static final int MAX_TRANSCRIPT_LINES = 10_000;
+    /** Minutes and costs: below 1e12, at most 20 decimals; enough for any call, bounded for every writer. */
+    static final int MAX_INTEGER_DIGITS = 12;
+    static final int MAX_FRACTION_DIGITS = 20;
+    /** Numbers inside usage: what PostgreSQL's numeric keeps with room to spare. */
+    static final int MAX_JSON_DIGITS = 1000;
 
     private CallParser() {
     }
@@ -46,15 +52,21 @@ public final class CallParser {
         var f = new FieldReader(json);
         var room = f.text("room_name");
         if (roomName.isPresent()) {
-            if (room != null && !room.equals(roomName.get())) {
-                f.problem("room_name: '" + room + "' differs from the room name in the URL, '" + roomName.get() + "'");
+            var problem = roomNameProblem(roomName.get());
+            if (problem != null) {
+                f.problem("room_name in the URL: " + problem);
+            } else if (room != null && !room.equals(roomName.get())) {
+                f.problem("room_name: '" + Echo.of(room) + "' differs from the room name in the URL, '" + Echo.of(roomName.get()) + "'");
             }
             room = roomName.get();
-        } else if (room == null && !f.has("room_name")) {
+        } else if (room == null && f.isValid("room_name")) {
             f.problem("room_name: required");
         }
-        if (room != null && (room.isBlank() || room.length() > MAX_ROOM_NAME)) {
-            f.problem("room_name: must be 1 to " + MAX_ROOM_NAME + " characters, not blank");
+        if (room != null && roomName.isEmpty()) {
+            var problem = roomNameProblem(room);
+            if (problem != null) {
+                f.problem("room_name: " + problem);
+            }
         }
         var startedAt = f.instant("started_at", true);
         var answeredAt = f.instant("answered_at", false);
@@ -88,6 +100,26 @@ public final class CallParser {
                 f.object("usage"),
                 transcripts(json.get("transcripts"), f));
         return f.problems.isEmpty() ? new Valid(call) : new Invalid(room, List.copyOf(f.problems));
+    }
+
+    /** What is wrong with a room name, or null: it names the call in URLs and logs, so it is plain text. */
+    public static String roomNameProblem(String room) {
+        if (room.isBlank() || room.length() > MAX_ROOM_NAME) {
+            return "must be 1 to " + MAX_ROOM_NAME + " characters, not blank";
+        }
+        var unstorable = Echo.unstorable(room);
+        if (unstorable != null) {
+            return unstorable;
+        }
+        if (room.chars().anyMatch(Character::isISOControl)) {
+            return "must not contain control characters";
+        }
+        return null;
+    }
+
+    /** Digits before the decimal point (0 for a value below 1), computed without writing the value out. */
+    private static int integerDigits(BigDecimal value) {
+        return value.signum() == 0 ? 0 : Math.max(0, value.precision() - value.scale());
     }
 
     private static Optional<List<Utterance>> transcripts(JsonNode node, FieldReader f) {
@@ -138,8 +170,10 @@ public final class CallParser {
             problems.add(problem);
         }
 
-        boolean has(String name) {
-            return json.has(name);
+        /** Whether a problem with {@code name} was reported already (its type, say), so that "required" would repeat it. */
+        boolean isValid(String name) {
+            var label = prefix + name + ":";
+            return problems.stream().noneMatch(problem -> problem.startsWith(label));
         }
 
         /** The field, or null when absent or JSON null. */
@@ -157,8 +191,9 @@ public final class CallParser {
                 problem(prefix + name + ": must be a string, got " + describe(node));
                 return null;
             }
-            if (node.textValue().indexOf('\u0000') >= 0) {
-                problem(prefix + name + ": must not contain NUL characters");
+            var unstorable = Echo.unstorable(node.textValue());
+            if (unstorable != null) {
+                problem(prefix + name + ": " + unstorable);
                 return null;
             }
             return node.textValue();
@@ -167,7 +202,7 @@ public final class CallParser {
         String oneOf(String name, List<String> allowed) {
             var value = text(name);
             if (value != null && !allowed.contains(value)) {
-                problem(prefix + name + ": '" + value + "' is not one of " + String.join(", ", allowed));
+                problem(prefix + name + ": '" + Echo.of(value) + "' is not one of " + String.join(", ", allowed));
                 return null;
             }
             return value;
@@ -188,7 +223,7 @@ public final class CallParser {
                 }
                 return UUID.fromString(value);
             } catch (IllegalArgumentException e) {
-                problem(prefix + name + ": '" + value + "' is not a UUID");
+                problem(prefix + name + ": '" + Echo.of(value) + "' is not a UUID");
                 return null;
             }
         }
@@ -205,12 +240,19 @@ public final class CallParser {
                 problem(prefix + name + ": must be an ISO 8601 date-time string, got " + describe(node));
                 return null;
             }
+            Instant instant;
             try {
-                return Instants.parse(node.textValue());
+                instant = Instants.parse(node.textValue());
             } catch (DateTimeParseException e) {
-                problem(prefix + name + ": '" + node.textValue() + "' is not an ISO 8601 date-time such as 2026-03-01T09:30:00Z");
+                problem(prefix + name + ": '" + Echo.of(node.textValue()) + "' is not an ISO 8601 date-time such as 2026-03-01T09:30:00Z");
                 return null;
             }
+            if (!Instants.inRange(instant)) {
+                problem(prefix + name + ": '" + Echo.of(node.textValue()) + "' is outside " + Instants.RANGE);
+                return null;
+            }
+            // kept to the microsecond, as PostgreSQL keeps it: what is stored is what is compared
+            return Instants.floorMicros(instant);
         }
 
         BigDecimal nonNegativeDecimal(String name) {
@@ -223,8 +265,18 @@ public final class CallParser {
                 return null;
             }
             var value = node.decimalValue();
+            // bounded before anything writes it out in full: 1e999999999 is 11 bytes of JSON and a
+            // billion digits as plain text
+            if (integerDigits(value) > MAX_INTEGER_DIGITS) {
+                problem(prefix + name + ": must be less than 1e" + MAX_INTEGER_DIGITS + ", got " + describe(node));
+                return null;
+            }
+            if (value.stripTrailingZeros().scale() > MAX_FRACTION_DIGITS) {
+                problem(prefix + name + ": at most " + MAX_FRACTION_DIGITS + " digits after the decimal point, got " + describe(node));
+                return null;
+            }
             if (value.signum() < 0) {
-                problem(prefix + name + ": must not be negative, got " + value.toPlainString());
+                problem(prefix + name + ": must not be negative, got " + describe(node));
                 return null;
             }
             return value;
@@ -255,7 +307,7 @@ public final class CallParser {
             return node.booleanValue();
         }
 
-        /** A JSON object, kept as its JSON text. */
+        /** A JSON object, kept as its JSON text (PostgreSQL jsonb): every string and number in it storable. */
         String object(String name) {
             var node = value(name);
             if (node == null) {
@@ -265,12 +317,48 @@ public final class CallParser {
                 problem(prefix + name + ": must be a JSON object, got " + describe(node));
                 return null;
             }
+            var problem = unstorableJson(node, prefix + name);
+            if (problem != null) {
+                problem(problem);
+                return null;
+            }
             return node.toString();
         }
 
+        /** The first part of a JSON value that jsonb cannot keep (NUL, a lone surrogate, a number past numeric's range). */
+        private static String unstorableJson(JsonNode node, String path) {
+            if (node.isTextual()) {
+                var problem = Echo.unstorable(node.textValue());
+                return problem == null ? null : path + ": " + problem;
+            }
+            if (node.isNumber()) {
+                var value = node.decimalValue();
+                return integerDigits(value) > MAX_JSON_DIGITS || value.scale() > MAX_JSON_DIGITS
+                        ? path + ": the number " + describe(node) + " is out of range" : null;
+            }
+            for (var fields = node.fields(); fields.hasNext(); ) {
+                var field = fields.next();
+                var keyProblem = Echo.unstorable(field.getKey());
+                if (keyProblem != null) {
+                    return path + ": a key " + keyProblem;
+                }
+                var problem = unstorableJson(field.getValue(), path + "." + Echo.of(field.getKey(), 20));
+                if (problem != null) {
+                    return problem;
+                }
+            }
+            for (int i = 0; node.isArray() && i < node.size(); i++) {
+                var problem = unstorableJson(node.get(i), path + "[" + i + "]");
+                if (problem != null) {
+                    return problem;
+                }
+            }
+            return null;
+        }
+
         private static String describe(JsonNode node) {
-            var text = node.toString();
-            return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+            // a number as BigDecimal writes it (1E+999999999), never expanded
+            return node.isNumber() ? Echo.of(node.decimalValue().toString()) : Echo.of(node.toString());
         }
     }
 }

@@ -76,12 +76,73 @@ final class IngestQueries {
         if (received >= ANALYZE_FROM) {
             ctx.execute("ANALYZE " + BATCH.getName());
         }
+        lockAssistants(ctx, account);
         mergeCalls(ctx, account);
         if (received >= ANALYZE_FROM) {
             ctx.execute("ANALYZE " + MERGED.getName());
         }
         replaceTranscripts(ctx, account);
         return summarize(ctx, account, received);
+    }
+
+    /** A batch touching more assistants than this takes its account's lock whole rather than one lock each. */
+    static final int MAX_ASSISTANT_LOCKS = 100;
+
+    /**
+     * The locks of a write, taken before any row is touched and always in one global order:
+     * account, then assistant. Every row a write changes (the calls, their assistants, the
+     * rollups of their days) belongs to an assistant whose lock it holds, the assistants a call
+     * moves away from included, so two writes that share an assistant run one after the other and
+     * two that do not never wait on each other. Without this, the triggers' statements (the
+     * insert's, then the update's, of one upsert) locked rollup and assistant rows in an order of
+     * their own, and concurrent imports deadlocked.
+     *
+     * <p>Transaction-level advisory locks: the account's in the two-key space (shared, or
+     * exclusive for a batch of more than {@value #MAX_ASSISTANT_LOCKS} assistants, which would
+     * otherwise fill PostgreSQL's lock table), the assistants' in the one-key space.
+     */
+    static void lockAssistants(DSLContext ctx, UUID account) {
+        var assistant = field(name("assistant_id"), UUID.class);
+        var touched = select(BATCH.ASSISTANT_ID.as(assistant))
+                      .from(BATCH)
+                      .where(BATCH.POSITION.isNull())
+                      .union(select(CALLS.ASSISTANT_ID)
+                             .from(CALLS)
+                             .join(BATCH)
+                             .on(CALLS.ACCOUNT_ID.eq(account))
+                             .and(CALLS.ROOM_NAME.eq(BATCH.ROOM_NAME))
+                             .where(BATCH.POSITION.isNull()))
+                      .asTable("touched");
+        var key = assistantLockKey(val(account), touched.field(assistant));
+        var keys = ctx.select(key)
+                      .from(touched)
+                      .orderBy(key)
+                      .limit(MAX_ASSISTANT_LOCKS + 1)
+                      .fetch(key);
+        if (keys.size() > MAX_ASSISTANT_LOCKS) {
+            ctx.select(field("pg_advisory_xact_lock({0}, {1})", String.class, ACCOUNT_LOCKS, accountLockKey(account)).cast(String.class))
+               .fetch();
+            return;
+        }
+        ctx.select(field("pg_advisory_xact_lock_shared({0}, {1})", String.class, ACCOUNT_LOCKS, accountLockKey(account)).cast(String.class))
+           .fetch();
+        var sortedKey = field(name("k"), Long.class);
+        // one statement, its locks taken in key order (PostgreSQL evaluates a volatile select list after ORDER BY)
+        ctx.select(field("pg_advisory_xact_lock({0})", String.class, sortedKey).cast(String.class))
+           .from(DSL.unnest(keys.toArray(Long[]::new)).as("keys", "k"))
+           .orderBy(sortedKey)
+           .fetch();
+    }
+
+    /** The two-key advisory lock space of accounts: this constant and a hash of the account. */
+    private static final Field<Integer> ACCOUNT_LOCKS = DSL.inline(0x43414e41); // "CANA"
+
+    private static Field<Integer> accountLockKey(UUID account) {
+        return field("hashtext({0}::text)", Integer.class, val(account));
+    }
+
+    private static Field<Long> assistantLockKey(Field<UUID> account, Field<UUID> assistant) {
+        return field("hashtextextended({0}::text || {1}::text, 0)", Long.class, account, assistant);
     }
 
     /**
@@ -206,6 +267,16 @@ final class IngestQueries {
      * name renames the assistant again, a late report of an older call does not.
      */
     static boolean renameAssistant(DSLContext ctx, UUID account, UUID assistant, String name) {
+        return ctx.transactionResult(tx -> {
+            var tctx = tx.dsl();
+            tctx.select(field("pg_advisory_xact_lock_shared({0}, {1})", String.class, ACCOUNT_LOCKS, accountLockKey(account)).cast(String.class),
+                        field("pg_advisory_xact_lock({0})", String.class, assistantLockKey(val(account), val(assistant))).cast(String.class))
+                .fetch();
+            return renamed(tctx, account, assistant, name);
+        });
+    }
+
+    private static boolean renamed(DSLContext ctx, UUID account, UUID assistant, String name) {
         return ctx.update(ASSISTANTS)
                   .set(ASSISTANTS.ASSISTANT_NAME, name)
                   .set(ASSISTANTS.NAME_STARTED_AT, currentOffsetDateTime())

@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.callanalytics.auth.Authenticator;
 import dev.callanalytics.auth.Caller;
 import dev.callanalytics.http.ApiException;
+import dev.callanalytics.http.Echo;
 import dev.callanalytics.http.Envelope;
+import dev.callanalytics.http.Json;
 import dev.callanalytics.http.QueryParams;
+import dev.callanalytics.http.RequestBodies;
+import dev.callanalytics.http.RequestPath;
 import dev.callanalytics.ingest.CallParser.Invalid;
 import dev.callanalytics.ingest.CallParser.Valid;
 import dev.callanalytics.ingest.NdjsonImport.OnError;
@@ -19,15 +23,21 @@ import org.jooq.DSLContext;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
 import static dev.callanalytics.auth.Scope.INGEST;
+import static dev.callanalytics.http.ErrorResponses.allowOnly;
 
 /**
  * Calls in: one report ({@code PUT /calls/{room_name}}), a stream of them
  * ({@code POST /calls/import}), the end-call webhook of LiveKit voice platforms, and explicit
  * assistant renames. Every write needs the {@code ingest} scope and goes through {@link CallWriter}.
+ *
+ * <p>Each route reads and validates its whole body (an import's spooled to disk) before it takes
+ * a database connection, so a slow or stalled client holds a socket and its share of the body
+ * memory budget, never a connection or a lock.
  */
 public final class IngestService implements HttpService {
 
@@ -38,40 +48,55 @@ public final class IngestService implements HttpService {
     private final NdjsonImport importer;
     private final DSLContext ctx;
     private final Authenticator auth;
+    private final RequestBodies bodies;
+    private final Uploads uploads;
+    private final long maxImportBytes;
 
-    public IngestService(CallWriter writer, DSLContext ctx, Authenticator auth) {
+    public IngestService(CallWriter writer, DSLContext ctx, Authenticator auth, RequestBodies bodies, Path spoolDirectory,
+                         long maxImportBytes) {
         this.writer = writer;
         this.importer = new NdjsonImport(writer);
         this.ctx = ctx;
         this.auth = auth;
+        this.bodies = bodies;
+        this.uploads = new Uploads(spoolDirectory);
+        this.maxImportBytes = maxImportBytes;
     }
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/calls/import", auth.require(INGEST, this::importCalls))
-             .put("/calls/{room_name}", auth.require(INGEST, this::putCall))
+        // a PUT to /calls/import writes a room named "import"; only POST there imports
+        rules.put("/calls/{room_name}", auth.require(INGEST, this::putCall))
+             .post("/calls/import", auth.require(INGEST, this::importCalls))
              .put("/assistants/{assistant_id}", auth.require(INGEST, this::renameAssistant))
              // the sender cannot set headers: the ingest key is the last segment of the URL
-             .post("/webhooks/end-call/{token}", this::endCallWebhook);
+             .post("/webhooks/end-call/{token}", this::endCallWebhook)
+             .any("/calls/import", allowOnly("POST"))
+             .any("/calls/{room_name}", allowOnly("PUT"))
+             .any("/assistants/{assistant_id}", allowOnly("PUT"))
+             .any("/webhooks/end-call/{token}", allowOnly("POST"));
     }
 
     private void putCall(Caller caller, ServerRequest req, ServerResponse res) {
-        var room = req.path().pathParameters().get("room_name");
-        record(caller, CallParser.parse(jsonBody(req), Optional.of(room)), res);
+        var room = RequestPath.segment(req, 1, "room_name");
+        try (var body = bodies.readAll(req, MAX_BODY_BYTES)) {
+            record(caller, CallParser.parse(jsonObject(body.bytes()), Optional.of(room)), req, res);
+        }
     }
 
     private void endCallWebhook(ServerRequest req, ServerResponse res) {
-        var caller = auth.authenticateKey(req.path().pathParameters().get("token"), INGEST);
+        var caller = auth.authenticateKey(RequestPath.segment(req, 2, "token"), INGEST);
         req.context().register(caller);
-        var envelope = jsonBody(req);
-        var data = envelope.get("data");
-        if (data == null || !data.isObject()) {
-            throw ApiException.badRequest("Invalid webhook body: data must be the call record, a JSON object");
+        try (var body = bodies.readAll(req, MAX_BODY_BYTES)) {
+            var data = jsonObject(body.bytes()).get("data");
+            if (data == null || !data.isObject()) {
+                throw ApiException.badRequest("Invalid webhook body: data must be the call record, a JSON object");
+            }
+            record(caller, CallParser.parse(data, Optional.empty()), req, res);
         }
-        record(caller, CallParser.parse(data, Optional.empty()), res);
     }
 
-    private void record(Caller caller, CallParser.Parsed parsed, ServerResponse res) {
+    private void record(Caller caller, CallParser.Parsed parsed, ServerRequest req, ServerResponse res) {
         var call = switch (parsed) {
             case Valid valid -> valid.call();
             case Invalid invalid -> throw ApiException.badRequest("Invalid call: " + String.join("; ", invalid.problems()));
@@ -79,14 +104,15 @@ public final class IngestService implements HttpService {
         var summary = writer.writeOne(caller.accountId(), call);
         var data = Map.of("room_name", call.roomName(), "result", result(summary));
         if (summary.inserted() == 1) {
-            res.status(Status.CREATED_201).send(Envelope.ok("Call recorded", data));
+            res.status(Status.CREATED_201);
+            Envelope.ok("Call recorded", data).send(req, res);
         } else if (summary.updated() == 1) {
-            res.send(Envelope.ok("Call updated", data));
+            Envelope.ok("Call updated", data).send(req, res);
         } else if (summary.ignored() == 1) {
-            res.send(Envelope.ok("Report ignored: call " + call.roomName() + " has already ended, and a report of '"
-                                 + call.callStatus() + "' cannot move it back", data));
+            Envelope.ok("Report ignored: call " + call.roomName() + " has already ended, and a report of '"
+                        + call.callStatus() + "' cannot move it back", data).send(req, res);
         } else {
-            res.send(Envelope.ok("Call unchanged: it already holds this report", data));
+            Envelope.ok("Call unchanged: it already holds this report", data).send(req, res);
         }
     }
 
@@ -102,55 +128,57 @@ public final class IngestService implements HttpService {
 
     private void importCalls(Caller caller, ServerRequest req, ServerResponse res) {
         var onError = QueryParams.of(req).get("on_error").map(IngestService::onError).orElse(OnError.ROLLBACK);
+        long declared = RequestBodies.declaredLength(req, maxImportBytes);
         WriteSummary summary;
-        try (var body = req.content().inputStream()) {
-            summary = importer.run(caller.accountId(), body, onError, lines -> { });
+        try (var slot = uploads.admit(caller.accountId(), declared);
+             var lineMemory = bodies.reserve(0);
+             var body = bodies.stream(req)) {
+            summary = importer.run(caller.accountId(), body, onError, lines -> { }, lineMemory::growTo);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         var counts = "%d received, %d inserted, %d updated, %d unchanged, %d ignored, %d rejected".formatted(
                 summary.received(), summary.inserted(), summary.updated(), summary.unchanged(), summary.ignored(), summary.rejected());
         if (onError == OnError.ROLLBACK && summary.rejected() > 0) {
-            res.status(Status.BAD_REQUEST_400).send(new Envelope(false, "Import rejected, nothing was written: "
-                    + summary.rejected() + " invalid line(s) (see data.errors; ?on_error=skip writes the valid ones). " + counts, summary));
+            res.status(Status.BAD_REQUEST_400);
+            new Envelope(false, "Import rejected, nothing was written: " + summary.rejected()
+                    + " invalid line(s) (see data.errors; ?on_error=skip writes the valid ones). " + counts, summary).send(req, res);
             return;
         }
-        res.send(Envelope.ok("Import finished: " + counts, summary));
+        Envelope.ok("Import finished: " + counts, summary).send(req, res);
     }
 
     private static OnError onError(String raw) {
         return switch (raw) {
             case "skip" -> OnError.SKIP;
             case "rollback" -> OnError.ROLLBACK;
-            default -> throw ApiException.badRequest("Invalid on_error '" + raw + "': use skip (write the valid lines) "
+            default -> throw ApiException.badRequest("Invalid on_error '" + Echo.of(raw) + "': use skip (write the valid lines) "
                                                      + "or rollback (the default: nothing unless every line is valid)");
         };
     }
 
     private void renameAssistant(Caller caller, ServerRequest req, ServerResponse res) {
-        var rawId = req.path().pathParameters().get("assistant_id");
+        var rawId = RequestPath.segment(req, 1, "assistant_id");
         var assistant = QueryParams.assistantUuid(rawId);
-        var name = jsonBody(req).get("assistant_name");
+        JsonNode name;
+        try (var body = bodies.readAll(req, MAX_BODY_BYTES)) {
+            name = jsonObject(body.bytes()).get("assistant_name");
+        }
         if (name == null || !name.isTextual() || name.textValue().isBlank() || name.textValue().length() > 200) {
             throw ApiException.badRequest("Invalid assistant_name: send {\"assistant_name\": \"...\"}, 1 to 200 characters");
+        }
+        var unstorable = Echo.unstorable(name.textValue());
+        if (unstorable != null) {
+            throw ApiException.badRequest("Invalid assistant_name: " + unstorable);
         }
         if (!IngestQueries.renameAssistant(ctx, caller.accountId(), assistant, name.textValue())) {
             throw ApiException.assistantNotFound(rawId);
         }
-        res.send(Envelope.ok("Assistant renamed", Map.of("assistant_id", assistant, "assistant_name", name.textValue())));
+        Envelope.ok("Assistant renamed", Map.of("assistant_id", assistant, "assistant_name", name.textValue())).send(req, res);
     }
 
-    /** The body as JSON, at most {@link #MAX_BODY_BYTES}. */
-    private static JsonNode jsonBody(ServerRequest req) {
-        byte[] bytes;
-        try (var in = req.content().inputStream()) {
-            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw ApiException.badRequest("Request body too large: at most " + MAX_BODY_BYTES + " bytes");
-        }
+    /** A body that must be one JSON object. */
+    private static JsonNode jsonObject(byte[] bytes) {
         if (bytes.length == 0) {
             throw ApiException.badRequest("Request body is empty: send a JSON object");
         }
@@ -161,10 +189,9 @@ public final class IngestService implements HttpService {
             }
             return json;
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("Malformed JSON: " + e.getOriginalMessage());
+            throw ApiException.badRequest("Malformed JSON: " + Json.problem(e));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
-
 }

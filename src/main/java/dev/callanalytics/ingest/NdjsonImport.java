@@ -3,6 +3,8 @@ package dev.callanalytics.ingest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.callanalytics.http.Echo;
+import dev.callanalytics.http.Json;
 import dev.callanalytics.ingest.CallParser.Invalid;
 import dev.callanalytics.ingest.CallParser.Valid;
 import dev.callanalytics.ingest.WriteSummary.LineError;
@@ -18,9 +20,12 @@ import java.util.function.LongConsumer;
 
 /**
  * Imports newline-delimited JSON, one call record per line, in constant memory: each line is
- * parsed, validated and streamed into one {@link CallWriter.Batch} as it arrives. By default all
- * or nothing: one bad line and the batch is rolled back; {@link OnError#SKIP} writes the good
- * lines. Either way every bad line is counted, and the first {@value #MAX_LISTED_ERRORS} listed.
+ * parsed, validated and staged ({@link StagedCalls}, spooled to disk past a megabyte) as it
+ * arrives, and only when the whole body has been read are the calls written, in one
+ * transaction. By default all or nothing: one bad line and nothing is written (and no
+ * connection is taken); {@link OnError#SKIP} writes the good lines. Either way every bad line is
+ * counted, and the first {@value #MAX_LISTED_ERRORS} listed, each message cut to a few dozen
+ * characters of what was sent.
  */
 public final class NdjsonImport {
 
@@ -46,23 +51,25 @@ public final class NdjsonImport {
 
     /**
      * Reads {@code in} to its end and writes its calls to {@code account}; {@code progress} hears
-     * the number of lines read so far, now and then. A failure to read (the client went away)
-     * throws, and nothing is written.
+     * the number of lines read so far, now and then, and {@code lineMemory} the bytes the longest
+     * line so far needs in memory. A failure to read (the client went away) throws, and nothing
+     * is written.
      */
-    public WriteSummary run(UUID account, InputStream in, OnError onError, LongConsumer progress) {
+    public WriteSummary run(UUID account, InputStream in, OnError onError, LongConsumer progress, LongConsumer lineMemory) {
         var errors = new ArrayList<LineError>();
         long received = 0;
         long rejected = 0;
-        try (var batch = writer.begin(account)) {
+        try (var staged = writer.stage()) {
             var lines = new LineReader(in, MAX_LINE_BYTES);
             while (lines.next()) {
+                lineMemory.accept(lines.capacity());
                 if (lines.isBlank()) {
                     continue;
                 }
                 received++;
                 var problem = lines.tooLong()
                         ? new LineError(lines.number(), null, "line is longer than " + MAX_LINE_BYTES + " bytes")
-                        : stage(batch, lines, onError == OnError.ROLLBACK && rejected > 0);
+                        : stage(staged, lines, onError == OnError.ROLLBACK && rejected > 0);
                 if (problem != null) {
                     rejected++;
                     if (errors.size() < MAX_LISTED_ERRORS) {
@@ -74,30 +81,31 @@ public final class NdjsonImport {
                 }
             }
             progress.accept(received);
-            if (rejected > 0 && onError == OnError.ROLLBACK) {
+            if (rejected > 0 && onError == OnError.ROLLBACK || staged.calls() == 0) {
                 return new WriteSummary(received, 0, 0, 0, 0, rejected, List.copyOf(errors));
             }
-            var written = batch.commit();
+            var written = writer.write(account, staged, CallWriter.Kind.IMPORT);
             return new WriteSummary(received, written.inserted(), written.updated(), written.unchanged(),
                                     written.ignored(), rejected, List.copyOf(errors));
         }
     }
 
-    /** Validates a line and stages it unless the batch is doomed anyway; a problem, or null. */
-    private static LineError stage(CallWriter.Batch batch, LineReader line, boolean doomed) {
+    /** Validates a line and stages it unless the import is doomed anyway; a problem, or null. */
+    private static LineError stage(StagedCalls staged, LineReader line, boolean doomed) {
         try {
             var parsed = CallParser.parse(JSON.readTree(line.bytes(), 0, line.length()), Optional.empty());
             return switch (parsed) {
                 case Valid valid -> {
                     if (!doomed) {
-                        batch.add(line.number(), valid.call());
+                        staged.add(line.number(), valid.call());
                     }
                     yield null;
                 }
-                case Invalid invalid -> new LineError(line.number(), invalid.roomName(), String.join("; ", invalid.problems()));
+                case Invalid invalid -> new LineError(line.number(), invalid.roomName() == null ? null : Echo.of(invalid.roomName(), 128),
+                                                      String.join("; ", invalid.problems()));
             };
         } catch (JsonProcessingException e) {
-            return new LineError(line.number(), null, "malformed JSON: " + e.getOriginalMessage());
+            return new LineError(line.number(), null, "malformed JSON: " + Json.problem(e));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -187,6 +195,11 @@ public final class NdjsonImport {
 
         long number() {
             return number;
+        }
+
+        /** Bytes this reader holds in memory: its read buffer and its longest line so far. */
+        long capacity() {
+            return chunk.length + line.length;
         }
 
         byte[] bytes() {

@@ -72,6 +72,9 @@ public final class AnalyticsBenchmark {
     record Timing(int runs, double p50, double p95) {
     }
 
+    /** The embedded PostgreSQL's password, for pgbench. */
+    private static String pgPassword;
+
     public static void main(String[] args) throws Exception {
         long calls = Long.getLong("calls", 10_000_000L);
         var out = new PrintWriter(System.out, true);
@@ -80,7 +83,8 @@ public final class AnalyticsBenchmark {
         var settings = Settings.fromEnvironment(Map.of("DATA_DIR", dataDir.toString(), "EMBEDDED_DB_PORT", String.valueOf(dbPort),
                                                        "QUERY_TIMEOUT_SECONDS", "600"));
         try (var database = Database.connect(settings)) {
-            var ctx = Database.dsl(database.dataSource(), Duration.ofMinutes(10));
+            pgPassword = database.target().password();
+            var ctx = Database.dsl(database.dataSource());
             var account = ReferenceData.account(0);
             double loadRate = 0;
             if (ctx.fetchCount(ctx.selectFrom("calls").where("account_id = ?", account)) == 0) {
@@ -105,6 +109,7 @@ public final class AnalyticsBenchmark {
                     .redirectErrorStream(true)
                     .redirectOutput(Path.of("target", "bench", "server.log").toFile());
             server.environment().putAll(Map.of("DB_URL", "jdbc:postgresql://localhost:" + dbPort + "/postgres", "DB_USER", "postgres",
+                                               "DB_PASSWORD", database.target().password(),
                                                "SERVER_PORT", String.valueOf(port), "DB_POOL_SIZE", "16"));
             var process = server.start();
             try {
@@ -295,7 +300,11 @@ public final class AnalyticsBenchmark {
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {
-        var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        var builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (pgPassword != null) {
+            builder.environment().put("PGPASSWORD", pgPassword);
+        }
+        var process = builder.start();
         var output = new String(process.getInputStream().readAllBytes());
         process.waitFor();
         return output;

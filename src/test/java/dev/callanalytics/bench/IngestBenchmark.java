@@ -2,6 +2,8 @@ package dev.callanalytics.bench;
 
 import dev.callanalytics.app.ApiServer;
 import dev.callanalytics.app.Database;
+import dev.callanalytics.app.ServerPools;
+import dev.callanalytics.app.Settings;
 import dev.callanalytics.auth.AccountQueries;
 import dev.callanalytics.auth.ApiKey;
 import dev.callanalytics.auth.Scope;
@@ -22,6 +24,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -75,11 +78,13 @@ public final class IngestBenchmark {
     private static double viaApi(PostgresServer server, Path ndjson, int calls) throws Exception {
         var db = server.newDatabase();
         var ds = db.dataSource();
-        var ctx = Database.dsl(ds, Duration.ofHours(1));
+        var ctx = Database.dsl(ds);
         ctx.execute("insert into accounts (account_id, name) values (?, 'bench')", ACCOUNT);
         var key = ApiKey.generate();
         new AccountQueries(ctx).createKey(ACCOUNT, key, Set.of(Scope.INGEST));
-        var web = ApiServer.start(0, ds, ctx, Clock.systemUTC());
+        var settings = Settings.fromEnvironment(Map.of("SERVER_PORT", "0", "IMPORT_TIMEOUT_SECONDS", "3600"));
+        var pools = ServerPools.open(db.settings(), settings);
+        var web = ApiServer.start(settings, pools, 0, Clock.systemUTC());
         try {
             var request = HttpRequest.newBuilder(URI.create("http://localhost:" + web.port() + "/calls/import"))
                                      .header("Authorization", "Bearer " + key)
@@ -95,6 +100,7 @@ public final class IngestBenchmark {
             return calls / seconds;
         } finally {
             web.stop();
+            pools.close();
             server.dropDatabase(db);
         }
     }
@@ -102,7 +108,7 @@ public final class IngestBenchmark {
     /** Calls per second of psql's \copy of the same rows into the same tables. */
     private static double viaPsqlCopy(PostgresServer server, Path callsTsv, Path transcriptsTsv, int calls) throws Exception {
         var db = server.newDatabase();
-        var ctx = Database.dsl(db.dataSource(), Duration.ofHours(1));
+        var ctx = Database.dsl(db.dataSource());
         ctx.execute("insert into accounts (account_id, name) values (?, 'bench')", ACCOUNT);
         try {
             var url = URI.create(db.url().substring("jdbc:".length()));

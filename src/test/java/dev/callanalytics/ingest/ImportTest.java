@@ -98,7 +98,7 @@ class ImportTest {
                      + "5 received, 0 inserted, 0 updated, 0 unchanged, 0 ignored, 3 rejected", response.message());
         assertCounts(response.data(), 5, 0, 0, 0, 0, 3);
         assertErrors(response.data(),
-                     "2 null malformed JSON: Unexpected character ('n' (code 110)): was expecting double-quote to start field name",
+                     "2 null malformed JSON: Unexpected character ('n' (code 110)): was expecting double-quote to start field name (column 2)",
                      "3 b call_duration_minutes: must not be negative, got -2",
                      "5 null room_name: required");
         assertEquals(0, calls(account));
@@ -164,19 +164,27 @@ class ImportTest {
         return false;
     }
 
-    /** Another session of the test database holds a transaction open: the import's. */
-    static boolean importInProgress() {
+    /** Another session of the test database is running a statement or holds a transaction open. */
+    static boolean databaseBusy() {
         return api.ctx().fetchExists(api.ctx().selectOne()
                 .from("pg_stat_activity")
                 .where("datname = current_database() and pid <> pg_backend_pid()")
                 .and("state in ('active', 'idle in transaction')"));
     }
 
+    /** The import spool files in the server's spool directory. */
+    static long spoolFiles() throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(api.settings().spoolDirectory())) {
+            return files.filter(f -> f.getFileName().toString().startsWith("call-analytics-import-")).count();
+        }
+    }
+
     @Test
-    void aClientThatDisconnectsMidImportLeavesNothingBehind() throws Exception {
+    void aClientThatStallsMidImportHoldsNoConnectionAndOneThatDisconnectsLeavesNothingBehind() throws Exception {
         var account = api.newAccount("disconnect");
-        var lines = IntStream.range(0, 2000).mapToObj(i -> line("r" + i, "completed", "1")).collect(Collectors.joining("\n"));
+        var lines = IntStream.range(0, 6000).mapToObj(i -> line("r" + i, "completed", "1")).collect(Collectors.joining("\n"));
         var sent = lines.getBytes(StandardCharsets.UTF_8);
+        long spooledBefore = spoolFiles();
         try (var socket = new Socket("localhost", api.uri("/").getPort())) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /calls/import HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + account.ingestKey()
@@ -184,14 +192,24 @@ class ImportTest {
                               .getBytes(StandardCharsets.US_ASCII));
             out.write(sent);
             out.flush();
-            // Half the promised body is sent: the server is now mid-import, waiting for the rest.
-            assertTrue(waitFor(ImportTest::importInProgress), "the import started");
+            // Half the promised body is sent: the server spools it to disk and waits for the rest,
+            // with no transaction open and no statement running for it.
+            assertTrue(waitFor(() -> uncheckedSpoolFiles() > spooledBefore), "the import is being spooled");
+            assertFalse(databaseBusy(), "a stalled upload holds no database session");
         }
-        // The client is gone: the server must notice, roll back and end its transaction.
-        assertTrue(waitFor(() -> !importInProgress()), "the import ended");
+        // The client is gone: the server must notice and throw the spool away.
+        assertTrue(waitFor(() -> uncheckedSpoolFiles() == spooledBefore), "the spool is deleted");
         assertEquals(0, calls(account));
         var after = importLines(account, "", line("ok", "completed", "1"));
         assertEquals(200, after.status(), "the server is fine afterwards");
         assertEquals(1, calls(account));
+    }
+
+    private static long uncheckedSpoolFiles() {
+        try {
+            return spoolFiles();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

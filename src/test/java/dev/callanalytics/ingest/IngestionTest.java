@@ -190,7 +190,7 @@ class IngestionTest {
 
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', textBlock = """
-            {"assistant_id": "550e8400-e29b-41d4-a716-446655440000", "started_at": "2026-03-10T09:00:00Z", | Malformed JSON: Unexpected end-of-input within/between Object entries
+            {"assistant_id": "550e8400-e29b-41d4-a716-446655440000", "started_at": "2026-03-10T09:00:00Z", | Malformed JSON: Unexpected end-of-input within/between Object entries (column 95)
             [1, 2] | Request body must be a JSON object
             {"started_at": "2026-03-10T09:00:00Z"} | Invalid call: assistant_id: required
             {"assistant_id": "bot-1", "started_at": "2026-03-10T09:00:00Z"} | Invalid call: assistant_id: 'bot-1' is not a UUID
@@ -216,11 +216,11 @@ class IngestionTest {
     }
 
     @Test
-    void aBodyOverOneMebibyteIsRefused() {
+    void aBodyOverOneMebibyteIsRefusedWith413() {
         var account = api.newAccount("big body");
         var big = call(UUID.randomUUID(), "2026-03-10T09:00:00Z", "completed").put("recording_path", "x".repeat(IngestService.MAX_BODY_BYTES));
         var response = put(account, "room-big", big);
-        assertEquals(400, response.status());
+        assertEquals(413, response.status());
         assertEquals("Request body too large: at most 1048576 bytes", response.message());
         assertEquals(0, storedCalls(account));
     }

@@ -1,6 +1,7 @@
 package dev.callanalytics.testing;
 
 import dev.callanalytics.app.Database;
+import dev.callanalytics.app.DatabaseSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.testcontainers.DockerClientFactory;
@@ -142,6 +143,11 @@ public final class PostgresServer {
 
     /** One database on the server: its JDBC URL and credentials. */
     public record TestDatabase(String url, String user, String password) {
+
+        /** As the server's settings name it. */
+        public DatabaseSettings settings() {
+            return new DatabaseSettings(url, user, password);
+        }
 
         public DataSource dataSource() {
             var ds = new PGSimpleDataSource();

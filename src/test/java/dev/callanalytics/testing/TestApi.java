@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.callanalytics.app.ApiServer;
 import dev.callanalytics.app.Database;
+import dev.callanalytics.app.ServerPools;
+import dev.callanalytics.app.Settings;
 import dev.callanalytics.auth.AccountQueries;
 import dev.callanalytics.auth.ApiKey;
 import dev.callanalytics.auth.Scope;
@@ -20,8 +22,9 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -36,22 +39,45 @@ public final class TestApi implements AutoCloseable, AfterAllCallback {
 
     private final PostgresServer.TestDatabase database;
     private final DSLContext ctx;
+    private final Settings settings;
+    private final ServerPools pools;
     private final WebServer server;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private TestApi(Clock clock) {
+    private TestApi(Clock clock, Map<String, String> environment) {
         this.database = PostgresServer.get().newDatabase();
-        this.ctx = Database.dsl(database.dataSource(), Duration.ofSeconds(30));
-        this.server = ApiServer.start(0, database.dataSource(), ctx, clock);
+        this.ctx = Database.dsl(database.dataSource());
+        var env = new HashMap<>(environment);
+        env.putIfAbsent("SERVER_PORT", "0");
+        this.settings = Settings.fromEnvironment(env);
+        this.pools = ServerPools.open(database.settings(), settings);
+        this.server = ApiServer.start(settings, pools, 0, clock);
     }
 
     public static TestApi start() {
-        return new TestApi(Clock.systemUTC());
+        return new TestApi(Clock.systemUTC(), Map.of());
     }
 
     /** A server whose "now" is fixed, for the default range and the dashboard's periods. */
     public static TestApi start(Clock clock) {
-        return new TestApi(clock);
+        return new TestApi(clock, Map.of());
+    }
+
+    /** A server configured as the environment variables {@code environment} say (pool sizes, timeouts). */
+    public static TestApi start(Map<String, String> environment) {
+        return new TestApi(Clock.systemUTC(), environment);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public ServerPools pools() {
+        return pools;
+    }
+
+    public int port() {
+        return server.port();
     }
 
     public DSLContext ctx() {
@@ -119,6 +145,7 @@ public final class TestApi implements AutoCloseable, AfterAllCallback {
     @Override
     public void close() {
         server.stop();
+        pools.close();
     }
 
     @Override

@@ -1,0 +1,174 @@
+package dev.callanalytics.app;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.callanalytics.http.ServiceBusy;
+
+import javax.sql.DataSource;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * The connections of one kind of work (reads, writes, readiness probes): a pool of its own, so
+ * that one kind cannot starve another, behind a queue that fails fast.
+ *
+ * <p>A request that finds every connection taken waits while the pool is making progress (a
+ * connection was returned within the last {@link #stallWindow}), at most {@link #maxWait}; when
+ * nothing comes back for a stall window, every connection is held by something slow, and the
+ * answer is a 503 with Retry-After at once rather than after a long timeout. Busy is not stuck:
+ * 200 writers of 10 ms each queue and pass; 12 connections held for a minute do not hold a
+ * 13th caller for a minute.
+ */
+public final class Bulkhead implements DataSource, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Bulkhead.class.getName());
+
+    private final String name;
+    private final HikariDataSource pool;
+    private final int size;
+    private final Semaphore permits;
+    private final AtomicLong lastReturned = new AtomicLong(System.nanoTime());
+    private final Duration stallWindow;
+    private final Duration maxWait;
+
+    public Bulkhead(String name, HikariDataSource pool, Duration stallWindow, Duration maxWait) {
+        this.name = name;
+        this.pool = pool;
+        this.size = pool.getMaximumPoolSize();
+        this.permits = new Semaphore(size, true);
+        this.stallWindow = stallWindow;
+        this.maxWait = maxWait;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** Connections handed out and not yet returned. */
+    public int inUse() {
+        return size - permits.availablePermits();
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        acquire();
+        try {
+            return returningPermit(pool.getConnection());
+        } catch (SQLException | RuntimeException | Error e) {
+            release();
+            throw e;
+        }
+    }
+
+    private void acquire() throws ServiceBusy {
+        long started = System.nanoTime();
+        try {
+            while (!permits.tryAcquire(stallWindow.toNanos(), TimeUnit.NANOSECONDS)) {
+                long now = System.nanoTime();
+                boolean stalled = now - lastReturned.get() >= stallWindow.toNanos();
+                if (stalled || now - started >= maxWait.toNanos()) {
+                    throw busy();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw busy();
+        }
+    }
+
+    private ServiceBusy busy() {
+        return new ServiceBusy("All " + size + " database connections for " + name + " are in use; retry shortly", 1);
+    }
+
+    private void release() {
+        lastReturned.set(System.nanoTime());
+        permits.release();
+    }
+
+    /** The pool's connection, whose close() also gives the permit back (once). */
+    private Connection returningPermit(Connection connection) {
+        var returned = new AtomicBoolean();
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("close") && method.getParameterCount() == 0) {
+                        try {
+                            connection.close();
+                        } finally {
+                            if (returned.compareAndSet(false, true)) {
+                                release();
+                            }
+                        }
+                        return null;
+                    }
+                    try {
+                        return method.invoke(connection, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Override
+    public void close() {
+        if (inUse() > 0) {
+            LOG.info(name + " pool closing with " + inUse() + " connection(s) still in use");
+        }
+        pool.close();
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        throw new SQLFeatureNotSupportedException("the bulkhead's pool has its credentials");
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        // nothing is logged through JDBC's log writer
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws SQLException {
+        throw new SQLFeatureNotSupportedException("the pool sets its own timeouts");
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return 0;
+    }
+
+    @Override
+    public java.util.logging.Logger getParentLogger() {
+        return LOG;
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+        if (type.isInstance(this)) {
+            return type.cast(this);
+        }
+        return pool.unwrap(type);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) throws SQLException {
+        return type.isInstance(this) || pool.isWrapperFor(type);
+    }
+}
