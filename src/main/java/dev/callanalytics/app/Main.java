@@ -6,6 +6,7 @@ import dev.callanalytics.auth.Scope;
 import dev.callanalytics.demo.Demo;
 import dev.callanalytics.demo.ReferenceData;
 import dev.callanalytics.http.ErrorResponses;
+import dev.callanalytics.rollups.RollupQueries;
 import dev.callanalytics.ingest.CallWriter;
 import dev.callanalytics.ingest.ImportProgress;
 import dev.callanalytics.ingest.NdjsonImport;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.logging.LogManager;
@@ -38,7 +40,7 @@ import java.util.logging.Logger;
          mixinStandardHelpOptions = true,
          description = "Analytics for the calls of voice-AI assistants, on PostgreSQL.",
          subcommands = {Main.Serve.class, Main.DemoCommand.class, Main.Migrate.class, Main.Accounts.class, Main.Keys.class,
-                        Main.Import.class, Main.Generate.class, Main.EmbeddedPassword.class})
+                        Main.Import.class, Main.Generate.class, Main.Rollups.class, Main.EmbeddedPassword.class})
 public final class Main {
 
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
@@ -287,6 +289,49 @@ public final class Main {
                     var id = accounts(database).createAccount(name);
                     out().println("Created account '" + name + "'");
                     out().println(id);
+                    return 0;
+                }
+            }
+        }
+    }
+
+    @Command(name = "rollups", description = "Check the daily rollups against the raw calls, or rebuild them.",
+             subcommands = {Rollups.Verify.class, Rollups.Rebuild.class})
+    static final class Rollups {
+
+        @Command(name = "verify", description = "List the rollups that differ from their calls; exit 1 when any does.")
+        static final class Verify extends Subcommand {
+
+            @Option(names = "--account", paramLabel = "ID", description = "Only this account (default: every account).")
+            UUID account;
+
+            @Override
+            public Integer call() {
+                try (var database = database()) {
+                    var drift = new RollupQueries(Database.dsl(database.dataSource())).verify(Optional.ofNullable(account));
+                    drift.stream().limit(20).forEach(d -> out().printf("account %s, %s, assistant %s, %s: rollup %d calls / %s min, calls %d / %s min%n",
+                            d.accountId(), d.day(), d.assistantId(), d.phoneBucket(), d.rollupCalls(), d.rollupMinutes().toPlainString(),
+                            d.actualCalls(), d.actualMinutes().toPlainString()));
+                    out().println(drift.isEmpty() ? "The rollups equal the calls." : drift.size() + " rollup(s) differ from their calls: run 'rollups rebuild"
+                                                                                     + (account == null ? "" : " --account " + account) + "'");
+                    return drift.isEmpty() ? 0 : 1;
+                }
+            }
+        }
+
+        @Command(name = "rebuild", description = "Recompute the rollups from the raw calls, in one transaction (writes wait meanwhile).")
+        static final class Rebuild extends Subcommand {
+
+            @Option(names = "--account", paramLabel = "ID", description = "Only this account (default: every account).")
+            UUID account;
+
+            @Override
+            public Integer call() {
+                try (var database = database()) {
+                    long started = System.nanoTime();
+                    long rows = new RollupQueries(Database.dsl(database.dataSource())).rebuild(Optional.ofNullable(account));
+                    out().printf("Rebuilt %,d rollup rows of %s in %.1f s%n", rows, account == null ? "every account" : "account " + account,
+                                 (System.nanoTime() - started) / 1e9);
                     return 0;
                 }
             }

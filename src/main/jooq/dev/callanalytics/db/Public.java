@@ -8,15 +8,21 @@ import dev.callanalytics.db.tables.Accounts;
 import dev.callanalytics.db.tables.ApiKeys;
 import dev.callanalytics.db.tables.Assistants;
 import dev.callanalytics.db.tables.CallRollups;
+import dev.callanalytics.db.tables.CallRollupsVerify;
 import dev.callanalytics.db.tables.Calls;
 import dev.callanalytics.db.tables.IngestMerged;
 import dev.callanalytics.db.tables.IngestStaging;
 import dev.callanalytics.db.tables.Transcripts;
+import dev.callanalytics.db.tables.records.CallRollupsVerifyRecord;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 
 import org.jooq.Catalog;
+import org.jooq.Configuration;
+import org.jooq.Field;
+import org.jooq.Result;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SchemaImpl;
@@ -60,6 +66,47 @@ public class Public extends SchemaImpl {
      * Sum these for whole days; a row may hold 0 calls after calls moved away.
      */
     public final CallRollups CALL_ROLLUPS = CallRollups.CALL_ROLLUPS;
+
+    /**
+     * Every (account, UTC day, assistant, phone bucket) whose rollup differs
+     * from its raw calls, of one account or of all: no rows means call_rollups
+     * is exact.
+     */
+    public final CallRollupsVerify CALL_ROLLUPS_VERIFY = CallRollupsVerify.CALL_ROLLUPS_VERIFY;
+
+    /**
+     * Call <code>public.call_rollups_verify</code>.
+     */
+    public static Result<CallRollupsVerifyRecord> CALL_ROLLUPS_VERIFY(
+          Configuration configuration
+        , UUID onlyAccount
+    ) {
+        return configuration.dsl().selectFrom(dev.callanalytics.db.tables.CallRollupsVerify.CALL_ROLLUPS_VERIFY.call(
+              onlyAccount
+        )).fetch();
+    }
+
+    /**
+     * Get <code>public.call_rollups_verify</code> as a table.
+     */
+    public static CallRollupsVerify CALL_ROLLUPS_VERIFY(
+          UUID onlyAccount
+    ) {
+        return dev.callanalytics.db.tables.CallRollupsVerify.CALL_ROLLUPS_VERIFY.call(
+            onlyAccount
+        );
+    }
+
+    /**
+     * Get <code>public.call_rollups_verify</code> as a table.
+     */
+    public static CallRollupsVerify CALL_ROLLUPS_VERIFY(
+          Field<UUID> onlyAccount
+    ) {
+        return dev.callanalytics.db.tables.CallRollupsVerify.CALL_ROLLUPS_VERIFY.call(
+            onlyAccount
+        );
+    }
 
     /**
      * One row per call of a voice-AI assistant (a LiveKit room), with its
@@ -107,6 +154,7 @@ public class Public extends SchemaImpl {
             ApiKeys.API_KEYS,
             Assistants.ASSISTANTS,
             CallRollups.CALL_ROLLUPS,
+            CallRollupsVerify.CALL_ROLLUPS_VERIFY,
             Calls.CALLS,
             IngestMerged.INGEST_MERGED,
             IngestStaging.INGEST_STAGING,

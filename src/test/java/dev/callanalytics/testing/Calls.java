@@ -25,7 +25,7 @@ public final class Calls {
     private final UUID account;
     private int sequence;
 
-    Calls(DSLContext ctx, UUID account) {
+    public Calls(DSLContext ctx, UUID account) {
         this.ctx = ctx;
         this.account = account;
     }
