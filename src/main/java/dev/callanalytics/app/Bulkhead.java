@@ -1,6 +1,7 @@
 package dev.callanalytics.app;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.callanalytics.http.Permits;
 import dev.callanalytics.http.ServiceBusy;
 
 import javax.sql.DataSource;
@@ -11,22 +12,14 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
  * The connections of one kind of work (reads, writes, readiness probes): a pool of its own, so
- * that one kind cannot starve another, behind a queue that fails fast.
- *
- * <p>A request that finds every connection taken waits while the pool is making progress (a
- * connection was returned within the last {@link #stallWindow}), at most {@link #maxWait}; when
- * nothing comes back for a stall window, every connection is held by something slow, and the
- * answer is a 503 with Retry-After at once rather than after a long timeout. Busy is not stuck:
- * 200 writers of 10 ms each queue and pass; 12 connections held for a minute do not hold a
- * 13th caller for a minute.
+ * that one kind cannot starve another, behind a queue that fails fast ({@link Permits}). Busy is
+ * not stuck: 200 writers of 10 ms each queue and pass; connections held for a minute do not hold
+ * the next caller for a minute, who gets a 503 with Retry-After at once.
  */
 public final class Bulkhead implements DataSource, AutoCloseable {
 
@@ -34,19 +27,12 @@ public final class Bulkhead implements DataSource, AutoCloseable {
 
     private final String name;
     private final HikariDataSource pool;
-    private final int size;
-    private final Semaphore permits;
-    private final AtomicLong lastReturned = new AtomicLong(System.nanoTime());
-    private final Duration stallWindow;
-    private final Duration maxWait;
+    private final Permits permits;
 
     public Bulkhead(String name, HikariDataSource pool, Duration stallWindow, Duration maxWait) {
         this.name = name;
         this.pool = pool;
-        this.size = pool.getMaximumPoolSize();
-        this.permits = new Semaphore(size, true);
-        this.stallWindow = stallWindow;
-        this.maxWait = maxWait;
+        this.permits = new Permits(pool.getMaximumPoolSize(), stallWindow, maxWait);
     }
 
     public String name() {
@@ -54,48 +40,25 @@ public final class Bulkhead implements DataSource, AutoCloseable {
     }
 
     public int size() {
-        return size;
+        return permits.size();
     }
 
     /** Connections handed out and not yet returned. */
     public int inUse() {
-        return size - permits.availablePermits();
+        return permits.inUse();
     }
 
     @Override
     public Connection getConnection() throws SQLException {
-        acquire();
+        if (!permits.tryAcquire()) {
+            throw new ServiceBusy("All " + permits.size() + " database connections for " + name + " are in use; retry shortly", 1);
+        }
         try {
             return returningPermit(pool.getConnection());
         } catch (SQLException | RuntimeException | Error e) {
-            release();
+            permits.release();
             throw e;
         }
-    }
-
-    private void acquire() throws ServiceBusy {
-        long started = System.nanoTime();
-        try {
-            while (!permits.tryAcquire(stallWindow.toNanos(), TimeUnit.NANOSECONDS)) {
-                long now = System.nanoTime();
-                boolean stalled = now - lastReturned.get() >= stallWindow.toNanos();
-                if (stalled || now - started >= maxWait.toNanos()) {
-                    throw busy();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw busy();
-        }
-    }
-
-    private ServiceBusy busy() {
-        return new ServiceBusy("All " + size + " database connections for " + name + " are in use; retry shortly", 1);
-    }
-
-    private void release() {
-        lastReturned.set(System.nanoTime());
-        permits.release();
     }
 
     /** The pool's connection, whose close() also gives the permit back (once). */
@@ -108,7 +71,7 @@ public final class Bulkhead implements DataSource, AutoCloseable {
                             connection.close();
                         } finally {
                             if (returned.compareAndSet(false, true)) {
-                                release();
+                                permits.release();
                             }
                         }
                         return null;

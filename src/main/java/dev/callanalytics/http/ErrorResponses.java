@@ -106,7 +106,9 @@ public final class ErrorResponses {
             }
             if (cause instanceof SQLException sql && sql.getSQLState() != null
                 && (sql.getSQLState().startsWith("08") || sql.getSQLState().equals(QUERY_CANCELED)
-                    || sql.getSQLState().equals(LOCK_NOT_AVAILABLE) || sql.getSQLState().startsWith("57P"))) {
+                    || sql.getSQLState().equals(LOCK_NOT_AVAILABLE) || sql.getSQLState().startsWith("57P")
+                    // a deadlock or serialization victim still losing after its retries: worth retrying later
+                    || sql.getSQLState().startsWith("40"))) {
                 return true;
             }
         }
