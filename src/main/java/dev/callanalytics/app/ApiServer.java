@@ -6,8 +6,8 @@ import dev.callanalytics.auth.Authenticator;
 import dev.callanalytics.auth.Caller;
 import dev.callanalytics.calllogs.CallLogsService;
 import dev.callanalytics.health.HealthService;
-import dev.callanalytics.http.CaseSensitiveMethods;
 import dev.callanalytics.http.ErrorResponses;
+import dev.callanalytics.http.GuardedHttp1;
 import dev.callanalytics.http.OpenApiDocument;
 import dev.callanalytics.http.RequestBodies;
 import dev.callanalytics.http.RequestPath;
@@ -69,17 +69,18 @@ public final class ApiServer {
                               .shutdownHook(false)
                               // A response written in pieces otherwise waits ~40 ms on Nagle's
                               // algorithm and the client's delayed ACK (measured: 50 ms on by-assistant).
-                              // A request that goes silent for the read timeout is given up.
-                              .connectionOptions(socket -> socket.tcpNoDelay(true).readTimeout(settings.readTimeout()))
+                              // (Its readTimeout applies to client sockets only: GuardedHttp1 times reads.)
+                              .connectionOptions(socket -> socket.tcpNoDelay(true))
                               .maxPayloadSize(settings.maxImportBytes())
                               .shutdownGracePeriod(settings.shutdownGrace())
                               .directHandlers(directHandlers.build())
                               // this HTTP/1.1 and no other (a second, discovered one would make Helidon
                               // guess the protocol of each connection, and close HTTP/1.0 ones unanswered)
                               .protocolsDiscoverServices(false)
-                              .addConnectionSelector(CaseSensitiveMethods.of(Http1Config.builder()
-                                                                                        .maxPrologueLength(MAX_REQUEST_LINE)
-                                                                                        .maxHeadersSize(MAX_HEADERS)))
+                              .addConnectionSelector(GuardedHttp1.of(Http1Config.builder()
+                                                                                 .maxPrologueLength(MAX_REQUEST_LINE)
+                                                                                 .maxHeadersSize(MAX_HEADERS),
+                                                                     settings.readTimeout()))
                               // the messages Helidon marks safe reach TransportErrors, which words the answer
                               .errorHandling(errors -> errors.includeEntity(true))
                               .routing(routing -> routes(routing, analytics, callLogs, ingest, health))

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
@@ -28,6 +29,7 @@ public final class Bulkhead implements DataSource, AutoCloseable {
     private final String name;
     private final HikariDataSource pool;
     private final Permits permits;
+    private final AtomicLong handedOut = new AtomicLong();
 
     public Bulkhead(String name, HikariDataSource pool, Duration stallWindow, Duration maxWait) {
         this.name = name;
@@ -48,13 +50,20 @@ public final class Bulkhead implements DataSource, AutoCloseable {
         return permits.inUse();
     }
 
+    /** Connections handed out since the start: the database round trips of this kind of work, at least. */
+    public long handedOut() {
+        return handedOut.get();
+    }
+
     @Override
     public Connection getConnection() throws SQLException {
         if (!permits.tryAcquire()) {
             throw new ServiceBusy("All " + permits.size() + " database connections for " + name + " are in use; retry shortly", 1);
         }
         try {
-            return returningPermit(pool.getConnection());
+            var connection = returningPermit(pool.getConnection());
+            handedOut.incrementAndGet();
+            return connection;
         } catch (SQLException | RuntimeException | Error e) {
             permits.release();
             throw e;

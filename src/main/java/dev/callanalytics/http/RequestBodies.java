@@ -11,16 +11,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Request bodies, read within three bounds, so that no caller holds what others need:
  * <ul>
  *   <li>size: a body over its route's limit is a 413, told by Content-Length before a byte is read;
- *   <li>time: a body that stops (no byte for the socket's read timeout) or trickles (below
+ *   <li>time: a body that stops (no byte for the read timeout, see {@link GuardedHttp1}) or trickles (below
  *       {@value #MIN_BYTES_PER_SECOND} bytes/s on average once {@link #GRACE} has passed) is a 408;
  *   <li>heap: bodies held in memory, and the JSON they parse into, draw on one budget for the
  *       whole server; when it is spent, the next body is a 503 with Retry-After instead of an
@@ -140,14 +140,21 @@ public final class RequestBodies {
     }
 
     /** Counts what arrives and gives up on a body that arrives too slowly or not at all. */
-    private static final class MeteredInput extends FilterInputStream {
+    static final class MeteredInput extends FilterInputStream {
 
-        private final long started = System.nanoTime();
+        private final LongSupplier nanoClock;
+        private final long started;
         private long received;
         private boolean ended;
 
         MeteredInput(InputStream in) {
+            this(in, System::nanoTime);
+        }
+
+        MeteredInput(InputStream in, LongSupplier nanoClock) {
             super(in);
+            this.nanoClock = nanoClock;
+            this.started = nanoClock.getAsLong();
         }
 
         /**
@@ -174,8 +181,9 @@ public final class RequestBodies {
             try {
                 read = super.read(buffer, offset, length);
             } catch (IOException | RuntimeException e) {
-                if (causedBy(e, SocketTimeoutException.class)) {
-                    throw new BodyTimeout("The request body stopped arriving: nothing came for the server's read timeout");
+                var timeout = cause(e, BodyTimeout.class);
+                if (timeout != null) {
+                    throw timeout;
                 }
                 var framing = cause(e, RequestException.class);
                 if (framing != null) {
@@ -193,7 +201,7 @@ public final class RequestBodies {
                 ended = true;
             } else if (read > 0) {
                 received += read;
-                long elapsedNanos = System.nanoTime() - started;
+                long elapsedNanos = nanoClock.getAsLong() - started;
                 if (elapsedNanos > GRACE.toNanos() && received < MIN_BYTES_PER_SECOND * (elapsedNanos / 1_000_000_000L)) {
                     throw new BodyTimeout("The request body arrived slower than " + MIN_BYTES_PER_SECOND / 1024
                                           + " KiB/s on average; send it faster, or in smaller parts");

@@ -1,0 +1,265 @@
+package dev.callanalytics.app;
+
+import dev.callanalytics.testing.RawHttp;
+import dev.callanalytics.testing.TestApi;
+import dev.callanalytics.testing.TestApi.Account;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One kind of caller cannot take what the others need: stalled uploads hold no connection,
+ * readiness probes cost one round trip a second, a full pool is a fast 503 for its own kind only,
+ * and bodies are bounded in time and in heap.
+ */
+class BulkheadsTest {
+
+    @RegisterExtension
+    static final TestApi api = TestApi.start();
+    static Account account;
+    static final UUID ASSISTANT = UUID.randomUUID();
+    static final String CALL = "{\"assistant_id\": \"" + ASSISTANT + "\", \"started_at\": \"2026-03-10T09:00:00Z\"}";
+
+    @BeforeAll
+    static void data() {
+        account = api.newAccount("bulkheads");
+        api.calls(account).add(ASSISTANT, Instant.now().minusSeconds(60), "2");
+    }
+
+    /** Opens {@code count} requests that send their headers and the first bytes of a body, then stall. */
+    static List<Socket> stall(TestApi server, int count, String method, String path, String key, int declared) throws IOException {
+        var sockets = new ArrayList<Socket>();
+        for (int i = 0; i < count; i++) {
+            var socket = new Socket("localhost", server.port());
+            OutputStream out = socket.getOutputStream();
+            out.write((method + " " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\nContent-Length: " + declared
+                       + "\r\n\r\n{\"room_name\": \"stalled\", \"assistant_id\": \"").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            sockets.add(socket);
+        }
+        return sockets;
+    }
+
+    static void closeAll(List<Socket> sockets) throws IOException {
+        for (var socket : sockets) {
+            socket.close();
+        }
+    }
+
+    static long millis(Runnable action) {
+        long started = System.nanoTime();
+        action.run();
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+
+    static boolean sessionsInTransaction() {
+        return api.ctx().fetchExists(api.ctx().selectOne().from("pg_stat_activity")
+                                        .where("datname = current_database() and state = 'idle in transaction'"));
+    }
+
+    @Test
+    void twentyStalledImportsHoldNoConnectionAndEveryoneElseIsServed() throws Exception {
+        var stalled = stall(api, 20, "POST", "/calls/import", account.ingestKey(), 10_000_000);
+        try {
+            Thread.sleep(300); // let the server take the 20 requests in; nothing is polled, the stall is the point
+            var dashboard = new int[1];
+            long took = millis(() -> dashboard[0] = api.get("/analytics/dashboard", account).status());
+            assertEquals(200, dashboard[0]);
+            assertTrue(took < 2000, "the dashboard answered in " + took + " ms");
+            assertEquals(200, api.get("/health/ready", (String) null).status());
+            assertEquals(201, api.send("PUT", "/calls/after-stall-" + UUID.randomUUID(), account.ingestKey(), CALL).status());
+            assertFalse(sessionsInTransaction(), "no transaction waits on a client");
+        } finally {
+            closeAll(stalled);
+        }
+    }
+
+    @Test
+    void fiftyReadinessProbesAtOnceCostAboutOneDatabaseRoundTripASecondAndTakeNothingFromTheApi() throws Exception {
+        var probing = new AtomicBoolean(true);
+        long before = api.pools().probes().handedOut();
+        long started = System.nanoTime();
+        var statuses = new ArrayList<Integer>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            var probes = new ArrayList<java.util.concurrent.Future<Integer>>();
+            for (int i = 0; i < 50; i++) {
+                probes.add(pool.submit(() -> {
+                    int answered = 0;
+                    while (probing.get()) {
+                        assertEquals(200, api.get("/health/ready", (String) null).status());
+                        answered++;
+                    }
+                    return answered;
+                }));
+            }
+            var calls = new ArrayList<Callable<Integer>>();
+            for (int i = 0; i < 60; i++) {
+                calls.add(() -> api.get("/analytics/calls/by-assistant", account).status());
+            }
+            for (var call : pool.invokeAll(calls)) {
+                statuses.add(call.get());
+            }
+            probing.set(false);
+            int answered = 0;
+            for (var probe : probes) {
+                answered += probe.get();
+            }
+            assertTrue(answered >= 50, "probes answered: " + answered);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long roundTrips = api.pools().probes().handedOut() - before;
+        assertEquals(List.of(200), statuses.stream().distinct().toList(), "every API request answered 200");
+        assertTrue(roundTrips <= Math.ceil(seconds) + 1, roundTrips + " probe round trips in " + seconds + " s");
+    }
+
+    @Test
+    void aFullReadPoolIsAFast503ForReadsOnlyAndComesBack() throws Exception {
+        var held = hold(api.pools().reads());
+        try {
+            var response = new TestApi.Response[1];
+            long took = millis(() -> response[0] = api.get("/analytics/dashboard", account));
+            assertEquals(503, response[0].status());
+            assertEquals("1", response[0].headers().firstValue("Retry-After").orElse(null));
+            assertEquals("All 10 database connections for reads are in use; retry shortly", response[0].message());
+            assertTrue(took < 2000, "503 in " + took + " ms");
+            assertEquals(201, api.send("PUT", "/calls/while-reads-full-" + UUID.randomUUID(), account.ingestKey(), CALL).status());
+            assertEquals(200, api.get("/health/ready", (String) null).status());
+        } finally {
+            release(held);
+        }
+        assertEquals(200, api.get("/analytics/dashboard", account).status());
+    }
+
+    @Test
+    void aFullWritePoolIsAFast503ForWritesOnly() throws Exception {
+        var held = hold(api.pools().writes());
+        try {
+            var response = new TestApi.Response[1];
+            long took = millis(() -> response[0] = api.send("PUT", "/calls/while-writes-full", account.ingestKey(), CALL));
+            assertEquals(503, response[0].status());
+            assertTrue(took < 2000, "503 in " + took + " ms");
+            assertEquals(200, api.get("/analytics/dashboard", account).status());
+        } finally {
+            release(held);
+        }
+        assertEquals(201, api.send("PUT", "/calls/after-writes-full", account.ingestKey(), CALL).status());
+    }
+
+    static List<Connection> hold(Bulkhead bulkhead) throws SQLException {
+        var held = new ArrayList<Connection>();
+        for (int i = 0; i < bulkhead.size(); i++) {
+            held.add(bulkhead.getConnection());
+        }
+        return held;
+    }
+
+    static void release(List<Connection> held) throws SQLException {
+        for (var connection : held) {
+            connection.close();
+        }
+    }
+
+    @Test
+    void aRequestThatStopsArrivingLosesItsConnectionAfterTheReadTimeout() throws Exception {
+        try (var quick = TestApi.start(Map.of("READ_TIMEOUT_SECONDS", "1"))) {
+            var owner = quick.newAccount("timeouts");
+            for (var path : List.of("/calls/slow-room", "/calls/import")) {
+                var method = path.endsWith("import") ? "POST" : "PUT";
+                var socket = stall(quick, 1, method, path, owner.ingestKey(), 5000).getFirst();
+                try (socket) {
+                    socket.setSoTimeout(5000);
+                    long took = millis(() -> assertEquals(-1, readToEnd(socket), "the server closed the connection"));
+                    assertTrue(took < 3000, "closed after " + took + " ms");
+                }
+            }
+            // a head that trickles in (a slowloris): a header byte every 300 ms is not a request in time
+            try (var socket = new Socket("localhost", quick.port())) {
+                socket.setSoTimeout(5000);
+                var out = socket.getOutputStream();
+                out.write("GET /health/live HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+                long started = System.nanoTime();
+                boolean closed = false;
+                for (int i = 0; i < 20 && !closed; i++) {
+                    Thread.sleep(300); // the trickle itself
+                    try {
+                        out.write('a');
+                        out.flush();
+                    } catch (IOException e) {
+                        closed = true;
+                    }
+                }
+                long took = (System.nanoTime() - started) / 1_000_000;
+                assertTrue(closed || readToEnd(socket) == -1, "the server closed the trickling connection");
+                assertTrue(took < 4000, "closed after " + took + " ms");
+            }
+            assertEquals(0, quick.ctx().fetchCount(dev.callanalytics.db.Tables.CALLS));
+            assertEquals(200, quick.get("/health/live", (String) null).status(), "the server is fine");
+        }
+    }
+
+    /** Reads until the server closes the connection (-1), or -2 when the read times out first. */
+    static int readToEnd(Socket socket) {
+        try {
+            var in = socket.getInputStream();
+            var buffer = new byte[4096];
+            while (in.read(buffer) >= 0) {
+                // a response, if any, is drained
+            }
+            return -1;
+        } catch (java.net.SocketTimeoutException e) {
+            return -2;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void bodiesBeyondTheHeapBudgetAreA503WhileTheOthersAreHeldAndTheBudgetComesBack() throws Exception {
+        // 25 MiB of budget: three bodies of 1 MiB each as they are parsed (8 MiB apiece), and a little more
+        try (var small = TestApi.start(Map.of("BODY_MEMORY_MB", "25"))) {
+            var owner = small.newAccount("heap budget");
+            var stalled = stall(small, 3, "PUT", "/calls/big", owner.ingestKey(), 1 << 20);
+            try {
+                Thread.sleep(300); // the three reserve their share as their headers arrive
+                var refused = RawHttp.exchange(small.port(), "PUT /calls/one-more HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                        + owner.ingestKey() + "\r\nContent-Length: 1048576\r\n\r\n");
+                assertEquals(503, refused.status(), refused.toString());
+                assertEquals("The server is reading many large bodies at once; retry shortly", refused.json().get("message").asText());
+                // a small body still fits
+                assertEquals(201, small.send("PUT", "/calls/small", owner.ingestKey(), CALL).status());
+            } finally {
+                closeAll(stalled);
+            }
+            // the stalled bodies' share comes back when they end
+            boolean accepted = false;
+            for (int attempt = 0; attempt < 50 && !accepted; attempt++) {
+                var big = "{\"assistant_id\": \"" + ASSISTANT + "\", \"started_at\": \"2026-03-10T09:00:00Z\", \"recording_path\": \""
+                          + "x".repeat(900_000) + "\"}";
+                accepted = small.send("PUT", "/calls/big-after", owner.ingestKey(), big).status() == 201;
+                if (!accepted) {
+                    Thread.sleep(100); // waiting for the server to see the three sockets close; bounded
+                }
+            }
+            assertTrue(accepted, "a large body is taken again once the stalled ones are gone");
+        }
+    }
+}
