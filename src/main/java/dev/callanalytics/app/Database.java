@@ -84,7 +84,7 @@ public final class Database {
                            Duration connectionTimeout, boolean connectAtOnce) {
 
         /** Command-line work (migrations, imports from a file, rollup rebuilds): no statement timeout; fails at once without a database. */
-        static PoolSpec commands() {
+        public static PoolSpec commands() {
             return new PoolSpec("commands", 4, Duration.ZERO, Duration.ZERO, false, Duration.ofSeconds(5), true);
         }
 

@@ -30,7 +30,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.logging.LogManager;
-import java.util.logging.Logger;
 
 /**
  * The command line, and the one place where the objects of the application are wired
@@ -42,8 +41,6 @@ import java.util.logging.Logger;
          subcommands = {Main.Serve.class, Main.DemoCommand.class, Main.Migrate.class, Main.Accounts.class, Main.Keys.class,
                         Main.Import.class, Main.Generate.class, Main.Rollups.class, Main.EmbeddedPassword.class})
 public final class Main {
-
-    private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
     private final Map<String, String> environment;
     private final Shutdown shutdown;
@@ -139,11 +136,16 @@ public final class Main {
             var settings = settings();
             var database = database();
             var pools = ServerPools.open(database.target(), settings);
-            shutdown().then("pools", pools::close);
+            // told on standard output, as the start is: the JVM's own hook may have closed the log handlers by then
+            shutdown().then("pools", () -> {
+                pools.close();
+                out().println("connection pools closed");
+            });
             var server = ApiServer.start(settings, pools, 0, Clock.systemUTC());
             shutdown().then("server", () -> {
-                LOG.info("stopping: no new requests; those in flight have " + settings.shutdownGrace().toSeconds() + " s to finish");
+                out().println("stopping: no new requests; those in flight have " + settings.shutdownGrace().toSeconds() + " s to finish");
                 server.stop();
+                out().println("stopped serving");
             });
             out().println("call-analytics " + version() + " listening on http://localhost:" + server.port()
                           + ", database: " + database.description());

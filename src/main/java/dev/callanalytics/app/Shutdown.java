@@ -43,8 +43,10 @@ public final class Shutdown {
             var step = steps.pop();
             try {
                 step.action().run();
+                LOG.fine(() -> "shutdown: " + step.name() + " closed");
             } catch (RuntimeException e) {
-                LOG.warning("shutdown: " + step.name() + " failed: " + e);
+                // standard error, not the log: the JVM's own hook may have closed the log handlers
+                System.err.println("call-analytics: shutdown: " + step.name() + " failed: " + e);
             }
         }
     }

@@ -121,7 +121,7 @@ public final class CallWriter {
                     connection.unwrap(PGConnection.class).getCopyAPI().copyIn(StagedCalls.COPY_SQL, rows, 1 << 16);
                 }
                 var summary = IngestQueries.merge(ctx, account, staged.calls());
-                connection.commit();
+                commit(connection);
                 return summary;
             } catch (IOException e) {
                 rollback(connection);
@@ -130,6 +130,23 @@ public final class CallWriter {
                 rollback(connection);
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Commits; when the connection fails during the commit, whether PostgreSQL had made the
+     * transaction durable is unknown, and the caller is told so: every write is idempotent, so
+     * sending it again is always right.
+     */
+    private static void commit(Connection connection) throws SQLException {
+        try {
+            connection.commit();
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+                throw ApiException.unavailable("The database went away while this write was being committed: it may or may not "
+                                               + "have been written; send it again (a write sent twice is written once)", 5);
+            }
+            throw e;
         }
     }
 
