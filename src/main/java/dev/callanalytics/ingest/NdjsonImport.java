@@ -41,7 +41,9 @@ public final class NdjsonImport {
         SKIP
     }
 
-    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    /** Exact decimals; and one JSON value per body or line: what follows it is an error, not ignored. */
+    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                                                       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final CallWriter writer;
 

@@ -157,6 +157,20 @@ class HostileReportsTest {
     }
 
     @Test
+    void whatFollowsTheJsonOfABodyOrALineIsAnErrorNotIgnored() {
+        var account = api.newAccount("trailing");
+        assertEquals(201, api.send("PUT", "/calls/t1", account.ingestKey(), "{" + BASE + "}").status());
+        var rename = api.send("PUT", "/assistants/" + ASSISTANT, account.ingestKey(),
+                              "{\"assistant_name\": \"Fuzz Bot\"}\n{\"assistant_name\": \"\\u0000\"}");
+        assertEquals(400, rename.status(), rename.body());
+        assertTrue(rename.message().startsWith("Malformed JSON: Trailing token"), rename.message());
+        assertEquals(400, api.send("PUT", "/calls/t2", account.ingestKey(), "{" + BASE + "} {\"call_status\": \"busy\"}").status());
+        var line = api.send("POST", "/calls/import", account.ingestKey(), "{\"room_name\": \"t3\", " + BASE + "} garbage\n");
+        assertEquals(400, line.status(), line.body());
+        assertEquals(1, calls(account));
+    }
+
+    @Test
     void malformedJsonIsDescribedInOurWordsWithoutJacksonsClassNames() {
         var account = api.newAccount("json");
         for (var body : List.of("{\"a\": " + "9".repeat(2000) + "}", "[".repeat(1200) + "]".repeat(1200), "{\"a\": \"unterminated",

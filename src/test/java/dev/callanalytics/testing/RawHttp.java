@@ -86,6 +86,10 @@ public final class RawHttp {
         }
         var lines = text.split("\r\n");
         int status = Integer.parseInt(lines[0].split(" ")[1]);
+        if (status >= 100 && status < 200) {
+            // an interim answer (100 Continue): the response follows
+            return read(in, toHead);
+        }
         var headers = new LinkedHashMap<String, String>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
