@@ -55,8 +55,8 @@ public final class ApiServer {
         var callLogs = new CallLogsService(Database.analyticsDsl(pools.reads()), auth);
         var writer = new CallWriter(pools.writes(), new CallWriter.Limits(settings.spoolDirectory(), settings.importTimeout(),
                                                                           settings.parallelImports()));
-        var ingest = new IngestService(writer, Database.dsl(pools.writes()), auth, new RequestBodies(settings.bodyMemoryBytes()),
-                                       settings.spoolDirectory(), settings.maxImportBytes());
+        var ingest = new IngestService(writer, auth, new RequestBodies(settings.bodyMemoryBytes()), settings.spoolDirectory(),
+                                       settings.maxImportBytes());
         var health = new HealthService(pools.probes(), pendingMigrations);
         var transportErrors = new TransportErrors(MAX_REQUEST_LINE, MAX_HEADERS, settings.maxImportBytes());
         var directHandlers = DirectHandlers.builder();

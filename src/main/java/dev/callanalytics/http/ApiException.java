@@ -67,7 +67,7 @@ public final class ApiException extends RuntimeException {
 
     /** 413: a body over the limit of its route. */
     public static ApiException tooLarge(String message) {
-        return new ApiException(Status.REQUEST_ENTITY_TOO_LARGE_413, message, Map.of("Connection", "close"));
+        return new ApiException(Status.REQUEST_ENTITY_TOO_LARGE_413, message);
     }
 
     /** 406: the client accepts no media type this route answers in. */

@@ -1,5 +1,6 @@
 package dev.callanalytics.http;
 
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
@@ -117,11 +118,27 @@ public final class ErrorResponses {
 
     private static void send(ServerRequest req, ServerResponse res, Status status, String message) {
         res.status(status);
-        if (!req.content().consumed()) {
-            // the body was left unread: close the connection rather than wait for the rest of it
+        if (!req.content().consumed() && !drainable(req)) {
+            // a large or endless body left unread: close the connection rather than read the rest
             res.header(HeaderValues.CONNECTION_CLOSE);
         }
         Envelope.error(message).send(req, res);
+    }
+
+    /** Bodies up to this size are read to their end after an early answer, so that the client, still sending, gets it. */
+    private static final long DRAIN_LIMIT = 8L << 20;
+
+    /**
+     * Whether the unread rest of the body is small enough to read and discard: closing a
+     * connection with unread bytes resets it, and a client still sending may lose the answer.
+     * Helidon reads it (a body that then stalls is cut off by the read timeout).
+     */
+    private static boolean drainable(ServerRequest req) {
+        try {
+            return req.headers().first(HeaderNames.CONTENT_LENGTH).map(Long::parseLong).orElse(Long.MAX_VALUE) <= DRAIN_LIMIT;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /**

@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -53,10 +55,14 @@ public final class CallWriter {
     /** Whether a write is one report (the write pool's limits) or an import (its own). */
     public enum Kind { SINGLE, IMPORT }
 
+    /** How long a single write waits for an import of the same assistant before it is a 503. */
+    static final Duration SINGLE_WRITE_WAIT = Duration.ofSeconds(10);
+
     private final DataSource dataSource;
     private final Limits limits;
     /** Imports hold write connections for long; they may take only some, so single writes always find one. */
     private final Semaphore importSlots;
+    private final WriteGates gates = new WriteGates();
 
     public CallWriter(DataSource dataSource, Limits limits) {
         this.dataSource = dataSource;
@@ -82,7 +88,9 @@ public final class CallWriter {
         if (kind == Kind.IMPORT) {
             acquireImportSlot();
         }
-        try {
+        // the command line's imports (no timeout) wait as long as it takes
+        var wait = kind == Kind.SINGLE ? SINGLE_WRITE_WAIT : limits.importTimeout().isZero() ? Duration.ofDays(1) : limits.importTimeout();
+        try (var passage = gates.enter(account, staged.assistants(), staged.manyAssistants(), wait)) {
             for (int attempt = 1; ; attempt++) {
                 try {
                     return attempt(account, staged, kind);
@@ -131,6 +139,22 @@ public final class CallWriter {
                 throw e;
             }
         }
+    }
+
+    /**
+     * An explicit rename of one of {@code account}'s assistants; false when it has no such
+     * assistant. Behind the same gate as the assistant's calls.
+     */
+    public boolean renameAssistant(UUID account, UUID assistant, String name) {
+        try (var passage = gates.enter(account, new TreeSet<>(Set.of(assistant)), false, SINGLE_WRITE_WAIT)) {
+            return IngestQueries.renameAssistant(DSL.using(dataSource, SQLDialect.POSTGRES, new Settings().withRenderSchema(false)),
+                                                 account, assistant, name);
+        }
+    }
+
+    /** Gates held or waited for (none once every write has ended). */
+    int openGates() {
+        return gates.open();
     }
 
     /**

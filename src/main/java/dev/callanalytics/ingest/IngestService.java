@@ -19,7 +19,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import org.jooq.DSLContext;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,17 +45,14 @@ public final class IngestService implements HttpService {
 
     private final CallWriter writer;
     private final NdjsonImport importer;
-    private final DSLContext ctx;
     private final Authenticator auth;
     private final RequestBodies bodies;
     private final Uploads uploads;
     private final long maxImportBytes;
 
-    public IngestService(CallWriter writer, DSLContext ctx, Authenticator auth, RequestBodies bodies, Path spoolDirectory,
-                         long maxImportBytes) {
+    public IngestService(CallWriter writer, Authenticator auth, RequestBodies bodies, Path spoolDirectory, long maxImportBytes) {
         this.writer = writer;
         this.importer = new NdjsonImport(writer);
-        this.ctx = ctx;
         this.auth = auth;
         this.bodies = bodies;
         this.uploads = new Uploads(spoolDirectory);
@@ -171,7 +167,7 @@ public final class IngestService implements HttpService {
         if (unstorable != null) {
             throw ApiException.badRequest("Invalid assistant_name: " + unstorable);
         }
-        if (!IngestQueries.renameAssistant(ctx, caller.accountId(), assistant, name.textValue())) {
+        if (!writer.renameAssistant(caller.accountId(), assistant, name.textValue())) {
             throw ApiException.assistantNotFound(rawId);
         }
         Envelope.ok("Assistant renamed", Map.of("assistant_id", assistant, "assistant_name", name.textValue())).send(req, res);

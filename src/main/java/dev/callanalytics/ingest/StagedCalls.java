@@ -18,7 +18,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Collections;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -66,6 +69,9 @@ public final class StagedCalls implements AutoCloseable {
     private OutputStream out = memory;
     private long calls;
     private long bytes;
+    /** The assistants of the staged calls, up to a bound past which only "many" is known. */
+    private final SortedSet<UUID> assistants = new TreeSet<>();
+    private boolean manyAssistants;
 
     /** @param spoolDirectory where rows go past {@link #MEMORY_LIMIT} */
     public StagedCalls(Path spoolDirectory) {
@@ -82,9 +88,23 @@ public final class StagedCalls implements AutoCloseable {
         return bytes;
     }
 
+    /** The assistants the staged calls report (meaningless when {@link #manyAssistants}). */
+    SortedSet<UUID> assistants() {
+        return Collections.unmodifiableSortedSet(assistants);
+    }
+
+    /** Whether the calls report more assistants than a write locks one by one. */
+    boolean manyAssistants() {
+        return manyAssistants;
+    }
+
     /** Stages one valid call (and its transcript, if the report carried one), from input line {@code line}. */
     public void add(long line, IncomingCall call) {
         calls++;
+        if (!manyAssistants && assistants.add(call.assistantId()) && assistants.size() > WriteGates.MAX_ASSISTANT_GATES) {
+            manyAssistants = true;
+            assistants.clear();
+        }
         row.setLength(0);
         integer(line).text(call.roomName()).nothing()
                 .uuid(call.assistantId()).text(call.assistantName()).text(call.callType())

@@ -348,7 +348,7 @@ public final class AnalyticsBenchmark {
     private static void write(PrintWriter out, long calls, long stored, long largest, double loadRate, List<String[]> results,
                               Load load, long peakKb) throws IOException {
         var md = new StringBuilder();
-        md.append("# Analytics speed at scale\n\n");
+        md.append("## Analytics speed at scale\n\n");
         md.append("Measured ").append(LocalDate.now(ZoneOffset.UTC)).append(" on ").append(machine()).append(", with\n\n");
         md.append("```sh\n./mvnw -q package -DskipTests && ./mvnw -q -Pbench-analytics process-test-classes -Dcalls=").append(calls).append("\n```\n\n");
         md.append(String.format("Data: %,d calls (reference data set, 400 days, 20 accounts); the largest account holds %,d. ", stored, largest));
@@ -364,16 +364,15 @@ public final class AnalyticsBenchmark {
         for (var r : results) {
             md.append("| ").append(String.join(" | ", r)).append(" |\n");
         }
-        md.append("\n## Under load: 32 connections, 30 s\n\n");
+        md.append("\n### Under load: 32 connections, 30 s\n\n");
         md.append(String.format("| dashboard over HTTP (wrk) | the API's own dashboard SQL (pgbench) | ratio | errors | server peak RSS (-Xmx256m) |%n"));
         md.append("| ---: | ---: | ---: | --- | ---: |\n");
         md.append(String.format("| %,.0f req/s | %,.0f tps | %.2f | %s | %,d MB |%n", load.apiRate(), load.sqlRate(),
                                 load.sqlRate() == 0 ? 0 : load.apiRate() / load.sqlRate(), load.errors(), peakKb / 1024));
         md.append("\n<details><summary>wrk and pgbench output</summary>\n\n```\n").append(load.wrk().strip()).append("\n\n")
           .append(load.pgbench().strip()).append("\n```\n</details>\n");
-        Files.createDirectories(Path.of("bench"));
-        Files.writeString(Path.of("bench", "RESULTS.md"), md.toString());
-        out.println("wrote bench/RESULTS.md");
+        BenchResults.writeSection("analytics", md.toString());
+        out.println("wrote the analytics section of bench/RESULTS.md");
     }
 
     private static String machine() throws IOException {
