@@ -57,21 +57,22 @@ public final class Bulkhead implements DataSource, AutoCloseable {
 
     @Override
     public Connection getConnection() throws SQLException {
-        if (!permits.tryAcquire()) {
+        long acquired = permits.tryAcquire();
+        if (acquired < 0) {
             throw new ServiceBusy("All " + permits.size() + " database connections for " + name + " are in use; retry shortly", 1);
         }
         try {
-            var connection = returningPermit(pool.getConnection());
+            var connection = returningPermit(pool.getConnection(), acquired);
             handedOut.incrementAndGet();
             return connection;
         } catch (SQLException | RuntimeException | Error e) {
-            permits.release();
+            permits.release(acquired);
             throw e;
         }
     }
 
     /** The pool's connection, whose close() also gives the permit back (once). */
-    private Connection returningPermit(Connection connection) {
+    private Connection returningPermit(Connection connection, long acquired) {
         var returned = new AtomicBoolean();
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class},
                 (proxy, method, args) -> {
@@ -80,7 +81,7 @@ public final class Bulkhead implements DataSource, AutoCloseable {
                             connection.close();
                         } finally {
                             if (returned.compareAndSet(false, true)) {
-                                permits.release();
+                                permits.release(acquired);
                             }
                         }
                         return null;

@@ -11,6 +11,7 @@ import dev.callanalytics.ingest.CallWriter;
 import dev.callanalytics.ingest.ImportProgress;
 import dev.callanalytics.ingest.NdjsonImport;
 import dev.callanalytics.ingest.NdjsonImport.OnError;
+import dev.callanalytics.ingest.WriteSummary;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -235,12 +236,18 @@ public final class Main {
                     throw new StartupFailure("no account with id " + account);
                 }
                 var err = spec.commandLine().getErr();
-                var onTerminal = System.console() != null && System.console().isTerminal();
-                var progress = new ImportProgress(err, file.equals("-") ? -1 : Files.size(path));
-                var summary = new NdjsonImport(new CallWriter(database.dataSource(), CallWriter.Limits.commandLine()))
-                        .run(account, progress.track(input), mode, onTerminal ? progress : lines -> { }, lineBytes -> { });
-                if (onTerminal) {
-                    progress.finish();
+                // a progress bar on a terminal only: in a pipe or a log it would be noise
+                var progress = System.console() != null && System.console().isTerminal()
+                        ? new ImportProgress(file.equals("-") ? -1 : Files.size(path)) : null;
+                WriteSummary summary;
+                try {
+                    summary = new NdjsonImport(new CallWriter(database.dataSource(), CallWriter.Limits.commandLine()))
+                            .run(account, progress == null ? input : progress.track(input), mode, progress == null ? lines -> { } : progress,
+                                 lineBytes -> { });
+                } finally {
+                    if (progress != null) {
+                        progress.close();
+                    }
                 }
                 summary.errors().forEach(e -> err.println("line " + e.line() + (e.roomName() == null ? "" : " (" + e.roomName() + ")")
                                                            + ": " + e.error()));

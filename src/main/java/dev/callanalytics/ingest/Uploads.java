@@ -42,16 +42,18 @@ final class Uploads {
         }
         // accounts are few (each needs a key): their permits are kept
         var accountSlots = perAccount.computeIfAbsent(account, id -> new Permits(PER_ACCOUNT, STALL_WINDOW, MAX_WAIT));
-        if (!accountSlots.tryAcquire()) {
+        long accountSlot = accountSlots.tryAcquire();
+        if (accountSlot < 0) {
             throw ApiException.unavailable("This account has " + PER_ACCOUNT + " imports in progress already; retry when one has finished", 5);
         }
-        if (!slots.tryAcquire()) {
-            accountSlots.release();
+        long slot = slots.tryAcquire();
+        if (slot < 0) {
+            accountSlots.release(accountSlot);
             throw ApiException.unavailable("The server is receiving " + IN_ALL + " imports already; retry shortly", 5);
         }
         return () -> {
-            slots.release();
-            accountSlots.release();
+            slots.release(slot);
+            accountSlots.release(accountSlot);
         };
     }
 

@@ -7,6 +7,7 @@ import dev.callanalytics.app.Settings;
 import dev.callanalytics.auth.AccountQueries;
 import dev.callanalytics.auth.ApiKey;
 import dev.callanalytics.auth.Scope;
+import dev.callanalytics.testing.KillableDatabase;
 import dev.callanalytics.testing.PostgresServer;
 
 import java.io.BufferedWriter;
@@ -57,7 +58,15 @@ public final class IngestBenchmark {
             System.out.printf("generating %,d calls with 3 transcript lines each in %s%n", calls, dir);
             generate(calls, ndjson, callsTsv, transcriptsTsv);
         }
-        var server = PostgresServer.get();
+        // -Ddurable=true: the server's own embedded PostgreSQL as 'serve' runs it (fsync, full_page_writes and
+        // synchronous_commit on); otherwise the tests' embedded server, with the library's settings (all three off)
+        boolean durable = Boolean.getBoolean("durable");
+        KillableDatabase durableDatabase = durable ? new KillableDatabase() : null;
+        var server = durable ? PostgresServer.on(durableDatabase.settings().url(), durableDatabase.settings().user(),
+                                                 durableDatabase.settings().password(), "the durable embedded PostgreSQL")
+                             : PostgresServer.get();
+        System.out.println(durable ? "PostgreSQL durable: fsync, full_page_writes, synchronous_commit on"
+                                   : "PostgreSQL as the tests run it: fsync and synchronous_commit off");
         var api = new ArrayList<Double>();
         var copy = new ArrayList<Double>();
         for (int run = 1; run <= runs; run++) {
@@ -71,6 +80,9 @@ public final class IngestBenchmark {
         System.out.printf("  POST /calls/import  %,10.0f calls/s%n", apiMedian);
         System.out.printf("  psql \\copy          %,10.0f calls/s%n", copyMedian);
         System.out.printf("  ratio               %10.2f of \\copy%n", apiMedian / copyMedian);
+        if (durableDatabase != null) {
+            durableDatabase.close();
+        }
         System.exit(0);
     }
 

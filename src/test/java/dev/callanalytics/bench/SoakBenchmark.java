@@ -215,9 +215,15 @@ public final class SoakBenchmark {
         var assistant = assistants.get(Math.floorMod(room.hashCode(), assistants.size()));
         return "{\"room_name\": \"" + room + "\", \"assistant_id\": \"" + assistant + "\", \"assistant_name\": \"Soak\","
                + " \"call_type\": \"outbound\", \"platform_number\": \"+91806555000" + Math.floorMod(room.hashCode(), 5) + "\","
-               + " \"call_status\": \"completed\", \"started_at\": \"" + java.time.Instant.now().minusSeconds(Math.floorMod(room.hashCode(), 86_400)) + "\","
+               + " \"call_status\": \"completed\", \"started_at\": \"" + startedAt(room) + "\","
                + " \"call_duration_minutes\": " + (1 + Math.floorMod(room.hashCode(), 600)) / 100.0
                + ", \"transcripts\": [{\"speaker\": \"agent\", \"text\": \"Hello\"}, {\"speaker\": \"user\", \"text\": \"Bye\"}]}";
+    }
+
+    /** Webhooks report calls of the last hour; imports, calls of the last 90 days, as a backfill would. */
+    private static java.time.Instant startedAt(String room) {
+        long seconds = room.startsWith("soak-hook-") ? 3600 : 90 * 86_400L;
+        return java.time.Instant.now().minusSeconds(Math.floorMod((long) room.hashCode() * 7919, seconds));
     }
 
     interface Exchange {

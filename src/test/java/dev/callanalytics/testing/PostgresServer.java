@@ -43,6 +43,11 @@ public final class PostgresServer {
         createTemplate();
     }
 
+    /** Another server than this JVM's (a benchmark's durable one), with databases of its own. */
+    public static PostgresServer on(String jdbcUrl, String user, String password, String description) {
+        return new PostgresServer(jdbcUrl, user, password, description);
+    }
+
     /** The server of this JVM, started (and migrated) on first use. */
     public static synchronized PostgresServer get() {
         if (instance == null) {
