@@ -45,10 +45,10 @@ public final class ApiServer {
     }
 
     /**
-     * Starts the server on {@code settings.serverPort()} (0 for any free port) over the pools;
-     * fails with a {@link StartupFailure}. {@code pendingMigrations} is what readiness reports.
+     * Starts the server on {@code settings.serverPort()} (0 for any free port) over the pools of a
+     * migrated database; fails with a {@link StartupFailure}.
      */
-    public static WebServer start(Settings settings, ServerPools pools, int pendingMigrations, Clock clock) {
+    public static WebServer start(Settings settings, ServerPools pools, Clock clock) {
         requireFree(settings.serverPort());
         var auth = new Authenticator(new AccountQueries(Database.dsl(pools.reads())), new AccountQueries(Database.dsl(pools.writes())));
         var analytics = new AnalyticsService(Database.analyticsDsl(pools.reads()), auth, clock);
@@ -57,7 +57,7 @@ public final class ApiServer {
                                                                           settings.parallelImports()));
         var ingest = new IngestService(writer, auth, new RequestBodies(settings.bodyMemoryBytes()), settings.spoolDirectory(),
                                        settings.maxImportBytes());
-        var health = new HealthService(pools.probes(), pendingMigrations);
+        var health = new HealthService(pools.probes());
         var transportErrors = new TransportErrors(MAX_REQUEST_LINE, MAX_HEADERS, settings.maxImportBytes());
         var directHandlers = DirectHandlers.builder();
         for (var type : EventType.values()) {
@@ -112,7 +112,11 @@ public final class ApiServer {
                .any(ErrorResponses::unknownRoute);
     }
 
-    /** One line per request: method, path (without the webhook's token or any key), status, time, account. */
+    /**
+     * One line per request: method, path (without the webhook's token or any key), status, time,
+     * account. Written here rather than by Helidon's access-log feature, whose lines carry the
+     * path as received: the webhook's key with it.
+     */
     private static void logRequest(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         long started = System.nanoTime();
         // Logged as the response goes out (status and time are final then), so that the line

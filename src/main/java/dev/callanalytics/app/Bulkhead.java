@@ -37,10 +37,6 @@ public final class Bulkhead implements DataSource, AutoCloseable {
         this.permits = new Permits(pool.getMaximumPoolSize(), stallWindow, maxWait);
     }
 
-    public String name() {
-        return name;
-    }
-
     public int size() {
         return permits.size();
     }

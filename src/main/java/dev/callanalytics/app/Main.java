@@ -142,7 +142,7 @@ public final class Main {
                 pools.close();
                 out().println("connection pools closed");
             });
-            var server = ApiServer.start(settings, pools, 0, Clock.systemUTC());
+            var server = ApiServer.start(settings, pools, Clock.systemUTC());
             shutdown().then("server", () -> {
                 out().println("stopping: no new requests; those in flight have " + settings.shutdownGrace().toSeconds() + " s to finish");
                 server.stop();

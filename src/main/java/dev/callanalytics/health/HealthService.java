@@ -17,12 +17,12 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Probes for orchestrators, without a key: {@code /health/live} (the process answers) and
- * {@code /health/ready} (the database answers and every migration is applied).
+ * {@code /health/ready} (the database answers; every migration is applied, since the server
+ * migrates before it serves, hence {@code pending_migrations} 0).
  *
  * <p>Readiness is cheap whatever the number of probes: the database is asked at most once per
  * {@link #FRESH} on a pool of its own (one connection), by whichever probe finds the last answer
- * stale, while the others answer with that last answer. Pending migrations are known from the
- * start: the server migrates before it serves. Helidon's health observer would answer in its own
+ * stale, while the others answer with that last answer. Helidon's health observer would answer in its own
  * JSON, not in the envelope every client of this API parses, hence these two routes.
  */
 public final class HealthService implements HttpService {
@@ -30,14 +30,12 @@ public final class HealthService implements HttpService {
     static final Duration FRESH = Duration.ofSeconds(1);
 
     private final DataSource probes;
-    private final int pendingMigrations;
     private final AtomicReference<Probe> last = new AtomicReference<>();
     private final AtomicBoolean probing = new AtomicBoolean();
 
-    /** @param probes the readiness pool; {@code pendingMigrations} as the start left them */
-    public HealthService(DataSource probes, int pendingMigrations) {
+    /** @param probes the readiness pool */
+    public HealthService(DataSource probes) {
         this.probes = probes;
-        this.pendingMigrations = pendingMigrations;
         last.set(probe());
     }
 
@@ -55,12 +53,6 @@ public final class HealthService implements HttpService {
         if (!current().databaseUp()) {
             res.status(Status.SERVICE_UNAVAILABLE_503).header("Retry-After", "5");
             new Envelope(false, "Not ready: the database does not answer", Map.of("status", "DOWN", "database", "DOWN")).send(req, res);
-            return;
-        }
-        if (pendingMigrations > 0) {
-            res.status(Status.SERVICE_UNAVAILABLE_503).header("Retry-After", "5");
-            new Envelope(false, "Not ready: " + pendingMigrations + " migration(s) not applied yet",
-                         Map.of("status", "DOWN", "database", "UP", "pending_migrations", pendingMigrations)).send(req, res);
             return;
         }
         Envelope.ok("Ready", Map.of("status", "UP", "database", "UP", "pending_migrations", 0)).send(req, res);

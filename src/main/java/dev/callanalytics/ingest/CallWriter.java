@@ -152,11 +152,6 @@ public final class CallWriter {
         }
     }
 
-    /** Gates held or waited for (none once every write has ended). */
-    int openGates() {
-        return gates.open();
-    }
-
     /**
      * Commits; when the connection fails during the commit, whether PostgreSQL had made the
      * transaction durable is unknown, and the caller is told so: every write is idempotent, so

@@ -68,7 +68,6 @@ public final class StagedCalls implements AutoCloseable {
     private Path file;
     private OutputStream out = memory;
     private long calls;
-    private long bytes;
     /** The assistants of the staged calls, up to a bound past which only "many" is known. */
     private final SortedSet<UUID> assistants = new TreeSet<>();
     private boolean manyAssistants;
@@ -81,11 +80,6 @@ public final class StagedCalls implements AutoCloseable {
     /** How many calls are staged. */
     public long calls() {
         return calls;
-    }
-
-    /** How many bytes of rows are staged. */
-    public long bytes() {
-        return bytes;
     }
 
     /** The assistants the staged calls report (meaningless when {@link #manyAssistants}). */
@@ -163,7 +157,6 @@ public final class StagedCalls implements AutoCloseable {
                 memory = null;
             }
             out.write(encoded);
-            bytes += encoded.length;
         } catch (IOException e) {
             // the disk is full, or the directory gone: the server's trouble, not the client's
             LOG.warning("cannot spool an import to " + spoolDirectory + ": " + e.getMessage());

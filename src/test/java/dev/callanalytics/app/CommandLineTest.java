@@ -1,13 +1,13 @@
 package dev.callanalytics.app;
 
+import dev.callanalytics.testing.Cli;
+import dev.callanalytics.testing.Cli.Run;
 import dev.callanalytics.testing.TestApi;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,26 +28,11 @@ class CommandLineTest {
 
     @BeforeAll
     static void start() {
-        var db = api.database();
-        env = new HashMap<>(Map.of("DB_URL", db.url(), "DB_USER", db.user()));
-        if (db.password() != null) {
-            env.put("DB_PASSWORD", db.password());
-        }
-    }
-
-    record Run(int exitCode, String out, String err) {
-
-        String lastLine() {
-            var lines = out.strip().split("\n");
-            return lines[lines.length - 1].strip();
-        }
+        env = Cli.environment(api.database());
     }
 
     static Run run(Map<String, String> environment, String... args) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        int code = Main.run(environment, new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
+        return Cli.run(environment, args);
     }
 
     @Test

@@ -25,7 +25,7 @@ class DatabaseUnavailableTest {
     void anUnreachableDatabaseIsA503WithRetryAfter() throws Exception {
         var settings = Settings.fromEnvironment(Map.of("SERVER_PORT", "0"));
         var pools = ServerPools.open(new DatabaseSettings("jdbc:postgresql://127.0.0.1:1/calls", "nobody", null), settings);
-        var server = ApiServer.start(settings, pools, 0, Clock.systemUTC());
+        var server = ApiServer.start(settings, pools, Clock.systemUTC());
         try {
             long started = System.nanoTime();
             var response = HttpClient.newHttpClient().send(

@@ -5,6 +5,7 @@ import dev.callanalytics.auth.AccountQueries;
 import dev.callanalytics.auth.ApiKey;
 import dev.callanalytics.auth.Scope;
 import dev.callanalytics.rollups.RollupQueries;
+import dev.callanalytics.testing.Eventually;
 import dev.callanalytics.testing.KillableDatabase;
 import io.helidon.webserver.WebServer;
 import org.jooq.DSLContext;
@@ -56,7 +57,7 @@ class FaultsTest {
         database = new KillableDatabase();
         var settings = Settings.fromEnvironment(Map.of("SERVER_PORT", "0"));
         pools = ServerPools.open(database.settings(), settings);
-        server = ApiServer.start(settings, pools, 0, Clock.systemUTC());
+        server = ApiServer.start(settings, pools, Clock.systemUTC());
         var accounts = new AccountQueries(Database.dsl(direct()));
         account = accounts.createAccount("faults");
         key = ApiKey.generate();
@@ -125,13 +126,13 @@ class FaultsTest {
                     }
                 });
             }
-            waitUntil(() -> answers.values().stream().filter(a -> a.status() == 200).count() >= 8, Duration.ofSeconds(60));
+            Eventually.await(Duration.ofSeconds(60), () -> answers.values().stream().filter(a -> a.status() == 200).count() >= 8);
             database.kill();
             Thread.sleep(1000); // imports go on against a dead database for a second; the server stays up
             sending.set(false);
         }
         database.start();
-        waitUntil(() -> send("GET", "/health/ready", null).status() == 200, Duration.ofSeconds(30));
+        Eventually.await(Duration.ofSeconds(30), () -> send("GET", "/health/ready", null).status() == 200);
 
         int answered = 0;
         int refused = 0;
@@ -183,13 +184,13 @@ class FaultsTest {
             database.stop();
             stopped.set(true);
             long stoppedAt = System.nanoTime();
-            waitUntil(() -> send("GET", "/health/ready", null).status() == 503, Duration.ofSeconds(2));
+            Eventually.await(Duration.ofSeconds(2), () -> send("GET", "/health/ready", null).status() == 503);
             long readinessMillis = (System.nanoTime() - stoppedAt) / 1_000_000;
             Thread.sleep(2000); // two seconds of outage under load
             database.start();
             long back = System.nanoTime();
-            waitUntil(() -> send("GET", "/analytics/dashboard", null).status() == 200
-                            && send("GET", "/health/ready", null).status() == 200, Duration.ofSeconds(5));
+            Eventually.await(Duration.ofSeconds(5), () -> send("GET", "/analytics/dashboard", null).status() == 200
+                            && send("GET", "/health/ready", null).status() == 200);
             long recoveryMillis = (System.nanoTime() - back) / 1_000_000;
             loading.set(false);
             assertTrue(readinessMillis <= 2000, "readiness said DOWN after " + readinessMillis + " ms");
@@ -201,16 +202,6 @@ class FaultsTest {
             assertEquals(503, answer.status(), answer.toString());
             assertTrue(answer.retryAfter() != null, answer.toString());
             assertTrue(answer.millis() <= 2000, "answered in " + answer.millis() + " ms: " + answer);
-        }
-    }
-
-    static void waitUntil(java.util.function.BooleanSupplier condition, Duration atMost) throws InterruptedException {
-        long deadline = System.nanoTime() + atMost.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + atMost);
-            }
-            Thread.sleep(50); // polling the server's state; bounded by atMost
         }
     }
 }

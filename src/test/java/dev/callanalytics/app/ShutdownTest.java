@@ -1,13 +1,13 @@
 package dev.callanalytics.app;
 
+import dev.callanalytics.testing.Cli;
+import dev.callanalytics.testing.Eventually;
 import dev.callanalytics.testing.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -40,12 +40,9 @@ class ShutdownTest {
     }
 
     static String run(Map<String, String> env, String... args) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        int code = Main.run(env, new PrintWriter(out, true), new PrintWriter(err, true), args);
-        assertEquals(0, code, err.toString());
-        var lines = out.toString().strip().split("\n");
-        return lines[lines.length - 1].strip();
+        var run = Cli.run(env, args);
+        assertEquals(0, run.exitCode(), run.err());
+        return run.lastLine();
     }
 
     @Test
@@ -62,7 +59,7 @@ class ShutdownTest {
         builder.environment().putAll(env);
         var server = builder.start();
         try {
-            waitFor(() -> Files.readString(log).contains("listening on"), Duration.ofSeconds(120));
+            Eventually.await(Duration.ofSeconds(120), () -> Files.readString(log).contains("listening on"));
             // commands attach to the server's PostgreSQL, with its password
             var account = run(env, "accounts", "create", "shutdown");
             var key = run(env, "keys", "create", "--account", account, "--scope", "ingest");
@@ -82,7 +79,7 @@ class ShutdownTest {
                 Thread.sleep(300); // the request is in the server's hands
 
                 server.destroy(); // SIGTERM
-                waitFor(() -> Files.readString(log).contains("stopping: no new requests"), Duration.ofSeconds(10));
+                Eventually.await(Duration.ofSeconds(10), () -> Files.readString(log).contains("stopping: no new requests"));
                 assertThrows(ConnectException.class, () -> new Socket("localhost", port).close(), "no new connections");
 
                 out.write(body, body.length / 2, body.length - body.length / 2);
@@ -118,17 +115,4 @@ class ShutdownTest {
         }
     }
 
-    interface Check {
-        boolean holds() throws Exception;
-    }
-
-    static void waitFor(Check check, Duration atMost) throws Exception {
-        long deadline = System.nanoTime() + atMost.toNanos();
-        while (!check.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + atMost);
-            }
-            Thread.sleep(100); // polling the server process's log; bounded by atMost
-        }
-    }
 }

@@ -96,7 +96,7 @@ public final class IngestBenchmark {
         new AccountQueries(ctx).createKey(ACCOUNT, key, Set.of(Scope.INGEST));
         var settings = Settings.fromEnvironment(Map.of("SERVER_PORT", "0", "IMPORT_TIMEOUT_SECONDS", "3600"));
         var pools = ServerPools.open(db.settings(), settings);
-        var web = ApiServer.start(settings, pools, 0, Clock.systemUTC());
+        var web = ApiServer.start(settings, pools, Clock.systemUTC());
         try {
             var request = HttpRequest.newBuilder(URI.create("http://localhost:" + web.port() + "/calls/import"))
                                      .header("Authorization", "Bearer " + key)

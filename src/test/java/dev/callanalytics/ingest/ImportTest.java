@@ -2,6 +2,7 @@ package dev.callanalytics.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.callanalytics.testing.Eventually;
 import dev.callanalytics.testing.TestApi;
 import dev.callanalytics.testing.TestApi.Account;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -153,17 +155,6 @@ class ImportTest {
         assertEquals(0, call.getCallDurationMinutes().compareTo(java.math.BigDecimal.valueOf(4)));
     }
 
-    /** Polls a condition every 50 ms for at most 10 s. */
-    static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(50); // polling a database-side state; bounded
-        }
-        return false;
-    }
-
     /** Another session of the test database is running a statement or holds a transaction open. */
     static boolean databaseBusy() {
         return api.ctx().fetchExists(api.ctx().selectOne()
@@ -194,22 +185,14 @@ class ImportTest {
             out.flush();
             // Half the promised body is sent: the server spools it to disk and waits for the rest,
             // with no transaction open and no statement running for it.
-            assertTrue(waitFor(() -> uncheckedSpoolFiles() > spooledBefore), "the import is being spooled");
+            assertTrue(Eventually.within(Duration.ofSeconds(10), () -> spoolFiles() > spooledBefore), "the import is being spooled");
             assertFalse(databaseBusy(), "a stalled upload holds no database session");
         }
         // The client is gone: the server must notice and throw the spool away.
-        assertTrue(waitFor(() -> uncheckedSpoolFiles() == spooledBefore), "the spool is deleted");
+        assertTrue(Eventually.within(Duration.ofSeconds(10), () -> spoolFiles() == spooledBefore), "the spool is deleted");
         assertEquals(0, calls(account));
         var after = importLines(account, "", line("ok", "completed", "1"));
         assertEquals(200, after.status(), "the server is fine afterwards");
         assertEquals(1, calls(account));
-    }
-
-    private static long uncheckedSpoolFiles() {
-        try {
-            return spoolFiles();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

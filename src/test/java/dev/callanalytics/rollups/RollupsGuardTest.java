@@ -1,17 +1,14 @@
 package dev.callanalytics.rollups;
 
-import dev.callanalytics.app.Main;
+import dev.callanalytics.testing.Cli;
 import dev.callanalytics.testing.TestApi;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -34,20 +31,11 @@ class RollupsGuardTest {
 
     @BeforeAll
     static void environment() {
-        var db = api.database();
-        env = new HashMap<>(Map.of("DB_URL", db.url(), "DB_USER", db.user()));
-        if (db.password() != null) {
-            env.put("DB_PASSWORD", db.password());
-        }
+        env = Cli.environment(api.database());
     }
 
-    record Run(int exitCode, String out) {
-    }
-
-    static Run run(String... args) {
-        var out = new StringWriter();
-        int code = Main.run(env, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), args);
-        return new Run(code, out.toString());
+    static Cli.Run run(String... args) {
+        return Cli.run(env, args);
     }
 
     static RollupQueries rollups() {

@@ -51,7 +51,7 @@ public final class TestApi implements AutoCloseable, AfterAllCallback {
         env.putIfAbsent("SERVER_PORT", "0");
         this.settings = Settings.fromEnvironment(env);
         this.pools = ServerPools.open(database.settings(), settings);
-        this.server = ApiServer.start(settings, pools, 0, clock);
+        this.server = ApiServer.start(settings, pools, clock);
     }
 
     public static TestApi start() {
