@@ -37,10 +37,6 @@ public final class ApiServer {
 
     private static final Logger ACCESS = Logger.getLogger("call-analytics.access");
 
-    /** Longest request line (method, path, query) and all headers together, in bytes. */
-    static final int MAX_REQUEST_LINE = 4096;
-    static final int MAX_HEADERS = 16384;
-
     private ApiServer() {
     }
 
@@ -58,7 +54,7 @@ public final class ApiServer {
         var ingest = new IngestService(writer, auth, new RequestBodies(settings.bodyMemoryBytes()), settings.spoolDirectory(),
                                        settings.maxImportBytes());
         var health = new HealthService(pools.probes());
-        var transportErrors = new TransportErrors(MAX_REQUEST_LINE, MAX_HEADERS, settings.maxImportBytes());
+        var transportErrors = new TransportErrors(settings.maxImportBytes());
         var directHandlers = DirectHandlers.builder();
         for (var type : EventType.values()) {
             directHandlers.addHandler(type, transportErrors);
@@ -78,8 +74,8 @@ public final class ApiServer {
                               // guess the protocol of each connection, and close HTTP/1.0 ones unanswered)
                               .protocolsDiscoverServices(false)
                               .addConnectionSelector(GuardedHttp1.of(Http1Config.builder()
-                                                                                 .maxPrologueLength(MAX_REQUEST_LINE)
-                                                                                 .maxHeadersSize(MAX_HEADERS),
+                                                                                 .maxPrologueLength(TransportErrors.MAX_REQUEST_LINE)
+                                                                                 .maxHeadersSize(TransportErrors.MAX_HEADERS),
                                                                      settings.readTimeout()))
                               // the messages Helidon marks safe reach TransportErrors, which words the answer
                               .errorHandling(errors -> errors.includeEntity(true))
@@ -89,7 +85,7 @@ public final class ApiServer {
         try {
             server.start();
         } catch (RuntimeException e) {
-            if (!causedBy(e, BindException.class)) {
+            if (ErrorResponses.cause(e, BindException.class) == null) {
                 throw e;
             }
         }
@@ -138,14 +134,5 @@ public final class ApiServer {
         } catch (IOException e) {
             throw new StartupFailure("port " + port + " is already in use: stop what listens there or set SERVER_PORT");
         }
-    }
-
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (var cause = e; cause != null; cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

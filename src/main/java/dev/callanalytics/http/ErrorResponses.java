@@ -186,7 +186,8 @@ public final class ErrorResponses {
         return frames;
     }
 
-    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
+    /** The first exception of {@code type} in the cause chain of {@code e}, or null. */
+    public static <T extends Throwable> T cause(Throwable e, Class<T> type) {
         for (var cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (type.isInstance(cause)) {
                 return type.cast(cause);

@@ -181,17 +181,17 @@ public final class RequestBodies {
             try {
                 read = super.read(buffer, offset, length);
             } catch (IOException | RuntimeException e) {
-                var timeout = cause(e, BodyTimeout.class);
+                var timeout = ErrorResponses.cause(e, BodyTimeout.class);
                 if (timeout != null) {
                     throw timeout;
                 }
-                var framing = cause(e, RequestException.class);
+                var framing = ErrorResponses.cause(e, RequestException.class);
                 if (framing != null) {
                     // Helidon's own refusal (a body over the limit): TransportErrors answers it
                     throw framing;
                 }
-                if (e instanceof IOException || causedBy(e, DataReader.InsufficientDataAvailableException.class)
-                    || causedBy(e, SocketException.class)) {
+                if (e instanceof IOException || ErrorResponses.cause(e, DataReader.InsufficientDataAvailableException.class) != null
+                    || ErrorResponses.cause(e, SocketException.class) != null) {
                     throw new UncheckedIOException("the request body ended early", e instanceof IOException io ? io : new IOException(e));
                 }
                 // what else reading a body can throw is a chunk that does not parse (a size that is not hex)
@@ -208,19 +208,6 @@ public final class RequestBodies {
                 }
             }
             return read;
-        }
-
-        private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-            return cause(e, type) != null;
-        }
-
-        private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
-            for (var cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-                if (type.isInstance(cause)) {
-                    return type.cast(cause);
-                }
-            }
-            return null;
         }
     }
 }

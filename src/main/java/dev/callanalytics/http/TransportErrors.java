@@ -1,6 +1,5 @@
 package dev.callanalytics.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -24,13 +23,14 @@ public final class TransportErrors implements DirectHandler {
     /** RFC 6585's status, which Helidon's Status has no constant for. */
     private static final Status HEADERS_TOO_LARGE = Status.create(431, "Request Header Fields Too Large");
 
-    private final int maxRequestLine;
-    private final int maxHeaders;
+    /** Longest request line (method, path, query) and all headers together, in bytes. */
+    public static final int MAX_REQUEST_LINE = 4096;
+    public static final int MAX_HEADERS = 16384;
+
     private final long maxBody;
 
-    public TransportErrors(int maxRequestLine, int maxHeaders, long maxBody) {
-        this.maxRequestLine = maxRequestLine;
-        this.maxHeaders = maxHeaders;
+    /** @param maxBody the largest body the server takes (an import's) */
+    public TransportErrors(long maxBody) {
         this.maxBody = maxBody;
     }
 
@@ -57,10 +57,10 @@ public final class TransportErrors implements DirectHandler {
             message = "HTTP/1.0 is not supported: send HTTP/1.1 requests";
         } else if (status.code() == 414 || cause.contains("uri too long")) {
             answered = Status.REQUEST_URI_TOO_LONG_414;
-            message = "Request line too long: method, path and query must fit in " + maxRequestLine + " bytes";
+            message = "Request line too long: method, path and query must fit in " + MAX_REQUEST_LINE + " bytes";
         } else if (cause.contains("header size exceeded")) {
             answered = HEADERS_TOO_LARGE;
-            message = "Request headers too large: at most " + maxHeaders + " bytes in all";
+            message = "Request headers too large: at most " + MAX_HEADERS + " bytes in all";
         } else if (status.code() == 413 || eventType == EventType.PAYLOAD_TOO_LARGE) {
             answered = Status.REQUEST_ENTITY_TOO_LARGE_413;
             message = "Request body too large: at most " + maxBody + " bytes";
@@ -87,7 +87,7 @@ public final class TransportErrors implements DirectHandler {
                                 .status(answered)
                                 .headers(headers)
                                 .keepAlive(keepAlive)
-                                .entity(json(message))
+                                .entity(Envelope.error(message).toJson())
                                 .build();
     }
 
@@ -123,12 +123,9 @@ public final class TransportErrors implements DirectHandler {
         if (cause.contains("end of") || cause.contains("closed") || cause.contains("insufficient")) {
             return "Malformed request: the request ended before its body did";
         }
-        return "Malformed HTTP request: the request line, a header (or all of them: at most " + MAX_HEADERS_HINT
+        return "Malformed HTTP request: the request line, a header (or all of them: at most " + MAX_HEADERS
                + " bytes) or the body's framing is not valid HTTP/1.1";
     }
-
-    /** The headers' limit as the generic message states it (Helidon does not say which limit a 400 broke). */
-    private static final int MAX_HEADERS_HINT = 16384;
 
     /** The messages of the whole cause chain, lower case, for {@link #badRequest}. */
     static String classify(Throwable thrown) {
@@ -140,13 +137,5 @@ public final class TransportErrors implements DirectHandler {
             }
         }
         return text.toString().toLowerCase(Locale.ROOT);
-    }
-
-    private static byte[] json(String message) {
-        try {
-            return Json.mapper().writeValueAsBytes(Envelope.error(message));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
