@@ -164,6 +164,30 @@ class BulkheadsTest {
         assertEquals(201, api.send("PUT", "/calls/after-writes-full", account.ingestKey(), CALL).status());
     }
 
+    @Test
+    void everyConnectionCarriesTheLimitsOfItsPool() throws SQLException {
+        var expected = Map.of(
+                api.pools().reads(), Map.of("statement_timeout", "30s", "lock_timeout", "0", "default_transaction_read_only", "on"),
+                api.pools().writes(), Map.of("statement_timeout", "30s", "lock_timeout", "5s", "default_transaction_read_only", "off"),
+                api.pools().probes(), Map.of("statement_timeout", "2s", "default_transaction_read_only", "on"));
+        for (var pool : expected.entrySet()) {
+            try (var connection = pool.getKey().getConnection(); var statement = connection.createStatement()) {
+                var settings = new java.util.HashMap<>(pool.getValue());
+                settings.put("idle_in_transaction_session_timeout", "1min");
+                settings.put("standard_conforming_strings", "on");
+                for (var setting : settings.entrySet()) {
+                    try (var result = statement.executeQuery("SHOW " + setting.getKey())) {
+                        result.next();
+                        assertEquals(setting.getValue(), result.getString(1), setting.getKey());
+                    }
+                }
+                // PgJDBC's socket timeout: a little past the statement timeout, so a vanished server is noticed
+                var statementTimeout = pool.getKey() == api.pools().probes() ? 2 : 30;
+                assertEquals((statementTimeout + 15) * 1000, connection.getNetworkTimeout());
+            }
+        }
+    }
+
     static List<Connection> hold(Bulkhead bulkhead) throws SQLException {
         var held = new ArrayList<Connection>();
         for (int i = 0; i < bulkhead.size(); i++) {
