@@ -76,11 +76,29 @@ class BulkheadsTest {
                                         .where("datname = current_database() and state = 'idle in transaction'"));
     }
 
+    /** The import spool files in the server's spool directory: one per import being received past a megabyte. */
+    static long spoolFiles() throws IOException {
+        try (var files = java.nio.file.Files.list(api.settings().spoolDirectory())) {
+            return files.filter(f -> f.getFileName().toString().startsWith("call-analytics-import-")).count();
+        }
+    }
+
     @Test
     void twentyStalledImportsHoldNoConnectionAndEveryoneElseIsServed() throws Exception {
-        var stalled = stall(api, 20, "POST", "/calls/import", account.ingestKey(), 10_000_000);
+        long spooledBefore = spoolFiles();
+        // from two accounts: one account may have 16 imports in progress
+        var stalled = stall(api, 10, "POST", "/calls/import", account.ingestKey(), 10_000_000);
+        stalled.addAll(stall(api, 10, "POST", "/calls/import", api.newAccount("second uploader").ingestKey(), 10_000_000));
         try {
-            Thread.sleep(300); // let the server take the 20 requests in; nothing is polled, the stall is the point
+            // each sends a megabyte and a half of good lines, then nothing: the server has them in hand, spooled
+            var lines = (UUID.randomUUID() + "\", \"started_at\": \"2026-03-10T09:00:00Z\"}\n{\"room_name\": \"s\", \"assistant_id\": \"")
+                    .repeat(16_000).getBytes(StandardCharsets.US_ASCII);
+            for (var socket : stalled) {
+                socket.getOutputStream().write(lines);
+                socket.getOutputStream().flush();
+            }
+            assertTrue(dev.callanalytics.testing.Eventually.within(java.time.Duration.ofSeconds(30), () -> spoolFiles() >= spooledBefore + 20),
+                       "twenty imports are being received");
             var dashboard = new int[1];
             long took = millis(() -> dashboard[0] = api.get("/analytics/dashboard", account).status());
             assertEquals(200, dashboard[0]);
@@ -263,9 +281,14 @@ class BulkheadsTest {
             var owner = small.newAccount("heap budget");
             var stalled = stall(small, 3, "PUT", "/calls/big", owner.ingestKey(), 1 << 20);
             try {
-                Thread.sleep(300); // the three reserve their share as their headers arrive
-                var refused = RawHttp.exchange(small.port(), "PUT /calls/one-more HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                        + owner.ingestKey() + "\r\nContent-Length: 1048576\r\n\r\n");
+                // a fourth, asked until the three have reserved their share (an attempt that finds room gives it
+                // back when it hangs up unanswered; a refusal comes after the budget's half-second wait)
+                var oneMore = ("PUT /calls/one-more HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + owner.ingestKey()
+                               + "\r\nContent-Length: 1048576\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                RawHttp.Response refused = null;
+                for (int attempt = 0; attempt < 20 && (refused == null || refused.status() != 503); attempt++) {
+                    refused = RawHttp.exchange(small.port(), oneMore, 2000);
+                }
                 assertEquals(503, refused.status(), refused.toString());
                 assertEquals("The server is reading many large bodies at once; retry shortly", refused.json().get("message").asText());
                 // a small body still fits
