@@ -45,18 +45,20 @@ public final class RequestBodies {
         this.budgetKiB = new Semaphore((int) Math.min(Integer.MAX_VALUE, budgetBytes / 1024), true);
     }
 
-    /** The declared length of the body, or -1 when it is chunked; a 413 when over {@code maxBytes}. */
+    /**
+     * The declared length of the body, or -1 when it is chunked; a 413 when over {@code maxBytes}.
+     * RequestScreening has let through only a plain integer.
+     */
     public static long declaredLength(ServerRequest req, long maxBytes) {
-        long declared;
-        try {
-            declared = req.headers().first(HeaderNames.CONTENT_LENGTH).map(Long::parseLong).orElse(-1L);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("Malformed request: Content-Length must be a single non-negative integer");
-        }
+        long declared = req.headers().first(HeaderNames.CONTENT_LENGTH).map(Long::parseLong).orElse(-1L);
         if (declared > maxBytes) {
-            throw ApiException.tooLarge("Request body too large: at most " + maxBytes + " bytes");
+            throw tooLarge(maxBytes);
         }
         return declared;
+    }
+
+    private static ApiException tooLarge(long maxBytes) {
+        return ApiException.tooLarge("Request body too large: at most " + maxBytes + " bytes");
     }
 
     /** The whole body, at most {@code maxBytes}, its share of the heap held until the {@link Body} is closed. */
@@ -68,7 +70,7 @@ public final class RequestBodies {
             var chunk = new byte[(int) Math.min(CHUNK, Math.max(1024, declared))];
             for (int read; (read = in.read(chunk)) >= 0; ) {
                 if (body.size() + read > maxBytes) {
-                    throw ApiException.tooLarge("Request body too large: at most " + maxBytes + " bytes");
+                    throw tooLarge(maxBytes);
                 }
                 reservation.growTo((long) PARSE_FACTOR * (body.size() + read));
                 body.write(chunk, 0, read);

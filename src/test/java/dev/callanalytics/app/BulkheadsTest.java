@@ -1,5 +1,6 @@
 package dev.callanalytics.app;
 
+import dev.callanalytics.testing.Eventually;
 import dev.callanalytics.testing.RawHttp;
 import dev.callanalytics.testing.TestApi;
 import dev.callanalytics.testing.TestApi.Account;
@@ -13,6 +14,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,7 +99,7 @@ class BulkheadsTest {
                 socket.getOutputStream().write(lines);
                 socket.getOutputStream().flush();
             }
-            assertTrue(dev.callanalytics.testing.Eventually.within(java.time.Duration.ofSeconds(30), () -> spoolFiles() >= spooledBefore + 20),
+            assertTrue(Eventually.within(Duration.ofSeconds(30), () -> spoolFiles() >= spooledBefore + 20),
                        "twenty imports are being received");
             var dashboard = new int[1];
             long took = millis(() -> dashboard[0] = api.get("/analytics/dashboard", account).status());
@@ -297,16 +299,10 @@ class BulkheadsTest {
                 closeAll(stalled);
             }
             // the stalled bodies' share comes back when they end
-            boolean accepted = false;
-            for (int attempt = 0; attempt < 50 && !accepted; attempt++) {
-                var big = "{\"assistant_id\": \"" + ASSISTANT + "\", \"started_at\": \"2026-03-10T09:00:00Z\", \"recording_path\": \""
-                          + "x".repeat(900_000) + "\"}";
-                accepted = small.send("PUT", "/calls/big-after", owner.ingestKey(), big).status() == 201;
-                if (!accepted) {
-                    Thread.sleep(100); // waiting for the server to see the three sockets close; bounded
-                }
-            }
-            assertTrue(accepted, "a large body is taken again once the stalled ones are gone");
+            var big = "{\"assistant_id\": \"" + ASSISTANT + "\", \"started_at\": \"2026-03-10T09:00:00Z\", \"recording_path\": \""
+                      + "x".repeat(900_000) + "\"}";
+            assertTrue(Eventually.within(Duration.ofSeconds(5), () -> small.send("PUT", "/calls/big-after", owner.ingestKey(), big).status() == 201),
+                       "a large body is taken again once the stalled ones are gone");
         }
     }
 }

@@ -128,7 +128,8 @@ class FaultsTest {
             }
             Eventually.await(Duration.ofSeconds(60), () -> answers.values().stream().filter(a -> a.status() == 200).count() >= 8);
             database.kill();
-            Thread.sleep(1000); // imports go on against a dead database for a second; the server stays up
+            // imports go on against the dead database until it has refused some; the server stays up
+            Eventually.await(Duration.ofSeconds(30), () -> answers.values().stream().anyMatch(a -> a.status() != 200));
             sending.set(false);
         }
         database.start();
