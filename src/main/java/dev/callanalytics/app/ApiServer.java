@@ -9,7 +9,6 @@ import dev.callanalytics.health.HealthService;
 import dev.callanalytics.http.ErrorResponses;
 import dev.callanalytics.http.GuardedHttp1;
 import dev.callanalytics.http.OpenApiDocument;
-import dev.callanalytics.http.RequestBodies;
 import dev.callanalytics.http.RequestPath;
 import dev.callanalytics.http.RequestScreening;
 import dev.callanalytics.http.Routes;
@@ -51,7 +50,7 @@ public final class ApiServer {
         var callLogs = new CallLogsService(Database.analyticsDsl(pools.reads()), auth);
         var writer = new CallWriter(pools.writes(), new CallWriter.Limits(settings.spoolDirectory(), settings.importTimeout(),
                                                                           settings.parallelImports()));
-        var ingest = new IngestService(writer, auth, new RequestBodies(settings.bodyMemoryBytes()), settings.spoolDirectory(),
+        var ingest = new IngestService(writer, auth, pools.bodies(), settings.spoolDirectory(),
                                        settings.maxImportBytes());
         var health = new HealthService(pools.probes());
         var transportErrors = new TransportErrors(settings.maxImportBytes());

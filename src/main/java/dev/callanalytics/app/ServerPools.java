@@ -1,16 +1,18 @@
 package dev.callanalytics.app;
 
 import dev.callanalytics.app.Database.PoolSpec;
+import dev.callanalytics.http.RequestBodies;
 
 import java.time.Duration;
 
 /**
  * The server's bulkheads, one pool each, so that a flood of one kind of work cannot take the
  * connections another needs: reads (analytics, call logs, and the key checks of read routes),
- * writes (ingestion, and the key checks of ingest routes) and probes (readiness, one connection).
+ * writes (ingestion, and the key checks of ingest routes) and probes (readiness, one connection);
+ * and the heap that request bodies being parsed may take ({@link RequestBodies}).
  * Closed after the server has stopped.
  */
-public record ServerPools(Bulkhead reads, Bulkhead writes, Bulkhead probes) implements AutoCloseable {
+public record ServerPools(Bulkhead reads, Bulkhead writes, Bulkhead probes, RequestBodies bodies) implements AutoCloseable {
 
     /** A full pool that returns nothing for this long is stuck, not busy: answer 503 at once. */
     static final Duration STALL_WINDOW = Duration.ofMillis(300);
@@ -30,7 +32,7 @@ public record ServerPools(Bulkhead reads, Bulkhead writes, Bulkhead probes) impl
                                                        WRITE_LOCK_TIMEOUT, false, CONNECTION_TIMEOUT, false));
             try {
                 var probes = bulkhead(target, new PoolSpec("probes", 1, PROBE_TIMEOUT, Duration.ZERO, true, CONNECTION_TIMEOUT, false));
-                return new ServerPools(reads, writes, probes);
+                return new ServerPools(reads, writes, probes, new RequestBodies(settings.bodyMemoryBytes()));
             } catch (RuntimeException e) {
                 writes.close();
                 throw e;

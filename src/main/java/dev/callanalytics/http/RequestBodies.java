@@ -45,6 +45,11 @@ public final class RequestBodies {
         this.budgetKiB = new Semaphore((int) Math.min(Integer.MAX_VALUE, budgetBytes / 1024), true);
     }
 
+    /** The heap held right now by bodies being read and parsed. */
+    public long reservedBytes() {
+        return (budgetBytes / 1024 - budgetKiB.availablePermits()) * 1024L;
+    }
+
     /**
      * The declared length of the body, or -1 when it is chunked; a 413 when over {@code maxBytes}.
      * RequestScreening has let through only a plain integer.

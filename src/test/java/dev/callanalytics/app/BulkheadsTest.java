@@ -1,5 +1,6 @@
 package dev.callanalytics.app;
 
+import dev.callanalytics.http.RequestBodies;
 import dev.callanalytics.testing.Eventually;
 import dev.callanalytics.testing.RawHttp;
 import dev.callanalytics.testing.TestApi;
@@ -283,14 +284,14 @@ class BulkheadsTest {
             var owner = small.newAccount("heap budget");
             var stalled = stall(small, 3, "PUT", "/calls/big", owner.ingestKey(), 1 << 20);
             try {
-                // a fourth, asked until the three have reserved their share (an attempt that finds room gives it
-                // back when it hangs up unanswered; a refusal comes after the budget's half-second wait)
-                var oneMore = ("PUT /calls/one-more HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + owner.ingestKey()
-                               + "\r\nContent-Length: 1048576\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-                RawHttp.Response refused = null;
-                for (int attempt = 0; attempt < 20 && (refused == null || refused.status() != 503); attempt++) {
-                    refused = RawHttp.exchange(small.port(), oneMore, 2000);
-                }
+                // the server holds the three bodies' share before a fourth asks (a fourth that came first
+                // would take the room, and the third stalled body would be the one refused)
+                long share = RequestBodies.PARSE_FACTOR * (1L << 20);
+                assertTrue(Eventually.within(Duration.ofSeconds(10), () -> small.pools().bodies().reservedBytes() >= 3 * share),
+                           "the three stalled bodies are being read");
+                var refused = RawHttp.exchange(small.port(), ("PUT /calls/one-more HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                                                              + owner.ingestKey() + "\r\nContent-Length: 1048576\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII), 5000);
                 assertEquals(503, refused.status(), refused.toString());
                 assertEquals("The server is reading many large bodies at once; retry shortly", refused.json().get("message").asText());
                 // a small body still fits
@@ -299,6 +300,8 @@ class BulkheadsTest {
                 closeAll(stalled);
             }
             // the stalled bodies' share comes back when they end
+            assertTrue(Eventually.within(Duration.ofSeconds(5), () -> small.pools().bodies().reservedBytes() == 0),
+                       "the budget is whole again: " + small.pools().bodies().reservedBytes());
             var big = "{\"assistant_id\": \"" + ASSISTANT + "\", \"started_at\": \"2026-03-10T09:00:00Z\", \"recording_path\": \""
                       + "x".repeat(900_000) + "\"}";
             assertTrue(Eventually.within(Duration.ofSeconds(5), () -> small.send("PUT", "/calls/big-after", owner.ingestKey(), big).status() == 201),
