@@ -13,6 +13,20 @@ public record DatabaseSettings(String url, String user, String password) {
         return mask(url);
     }
 
+    private static final Pattern JDBC_URL = Pattern.compile("jdbc:postgresql://([^/:?]+)(?::(\\d+))?/([^?]*).*");
+
+    /**
+     * A psql command line reaching this database as {@code role} with {@code password}, for
+     * people; the settings' own URL when it is not one psql understands as host, port and name.
+     */
+    public String psqlLine(String role, String password) {
+        var url = JDBC_URL.matcher(this.url);
+        var target = url.matches()
+                ? "host=" + url.group(1) + " port=" + (url.group(2) == null ? "5432" : url.group(2)) + " dbname=" + url.group(3)
+                : maskedUrl();
+        return "PGPASSWORD='" + password + "' psql \"" + target + " user=" + role + "\"";
+    }
+
     public static String mask(String url) {
         return USER_INFO.matcher(PASSWORD_PARAMETER.matcher(url).replaceAll("$1***")).replaceAll("$1***@");
     }

@@ -166,7 +166,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return password;
     }
 
-    private static String generatePassword() {
+    static String generatePassword() {
         var bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

@@ -6,6 +6,8 @@ import dev.callanalytics.auth.Scope;
 import dev.callanalytics.demo.Demo;
 import dev.callanalytics.demo.ReferenceData;
 import dev.callanalytics.http.ErrorResponses;
+import dev.callanalytics.reporting.ReaderQueries;
+import dev.callanalytics.reporting.ReaderQueries.ReaderRefused;
 import dev.callanalytics.rollups.RollupQueries;
 import dev.callanalytics.ingest.CallWriter;
 import dev.callanalytics.ingest.ImportProgress;
@@ -40,7 +42,8 @@ import java.util.logging.LogManager;
          mixinStandardHelpOptions = true,
          description = "Analytics for the calls of voice-AI assistants, on PostgreSQL.",
          subcommands = {Main.Serve.class, Main.DemoCommand.class, Main.Migrate.class, Main.Accounts.class, Main.Keys.class,
-                        Main.Import.class, Main.Generate.class, Main.Rollups.class, Main.EmbeddedPassword.class})
+                        Main.Import.class, Main.Generate.class, Main.Rollups.class, Main.Readers.class,
+                        Main.EmbeddedPassword.class})
 public final class Main {
 
     private final Map<String, String> environment;
@@ -341,6 +344,83 @@ public final class Main {
                     long rows = new RollupQueries(Database.dsl(database.dataSource())).rebuild(Optional.ofNullable(account));
                     out().printf("Rebuilt %,d rollup rows of %s in %.1f s%n", rows, account == null ? "every account" : "account " + account,
                                  (System.nanoTime() - started) / 1e9);
+                    return 0;
+                }
+            }
+        }
+    }
+
+    @Command(name = "readers", description = "Manage PostgreSQL login roles for analysts and BI tools (the reporting schema).",
+             subcommands = {Readers.Create.class, Readers.Revoke.class, Readers.ListReaders.class})
+    static final class Readers {
+
+        @Command(name = "create",
+                 description = "Create a login role that reads the reporting views of one account (or all); print a psql line and its password (last line).")
+        static final class Create extends Subcommand {
+
+            @Parameters(paramLabel = "NAME", description = "The role's name: lower-case letters, digits and underscores.")
+            String name;
+
+            @CommandLine.ArgGroup(multiplicity = "1")
+            Visibility scope;
+
+            static final class Visibility {
+                @Option(names = "--account", required = true, paramLabel = "ID", description = "The one account the role sees.")
+                UUID account;
+
+                @Option(names = "--all-accounts", required = true, description = "The role sees every account (an operator's BI).")
+                boolean allAccounts;
+            }
+
+            @Override
+            public Integer call() {
+                var password = EmbeddedDatabase.generatePassword();
+                try (var database = database()) {
+                    if (scope.account != null && !accounts(database).accountExists(scope.account)) {
+                        throw new StartupFailure("no account with id " + scope.account);
+                    }
+                    new ReaderQueries(Database.dsl(database.dataSource())).create(name, Optional.ofNullable(scope.account), password);
+                    out().println("Created reader " + name + ": it reads the reporting schema, "
+                                  + (scope.account == null ? "every account" : "account " + scope.account) + ", and nothing else.");
+                    settings().replica().ifPresent(replica -> out().println("On the replica: " + replica.psqlLine(name, password)));
+                    out().println(database.target().psqlLine(name, password));
+                    out().println(password);
+                    return 0;
+                } catch (ReaderRefused e) {
+                    throw new StartupFailure(e.getMessage());
+                }
+            }
+        }
+
+        @Command(name = "revoke", description = "Drop a reader's role, ending its open sessions.")
+        static final class Revoke extends Subcommand {
+
+            @Parameters(paramLabel = "NAME", description = "The reader's role name.")
+            String name;
+
+            @Override
+            public Integer call() {
+                try (var database = database()) {
+                    if (!new ReaderQueries(Database.dsl(database.dataSource())).revoke(name)) {
+                        throw new StartupFailure("no reader named " + name);
+                    }
+                    out().println("Revoked reader " + name);
+                    return 0;
+                } catch (ReaderRefused e) {
+                    throw new StartupFailure(e.getMessage());
+                }
+            }
+        }
+
+        @Command(name = "list", description = "List the readers and what each sees.")
+        static final class ListReaders extends Subcommand {
+
+            @Override
+            public Integer call() {
+                try (var database = database()) {
+                    for (var reader : new ReaderQueries(Database.dsl(database.dataSource())).list()) {
+                        out().println(reader.roleName() + "\t" + reader.account().map(UUID::toString).orElse("all accounts"));
+                    }
                     return 0;
                 }
             }

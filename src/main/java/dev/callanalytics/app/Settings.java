@@ -24,6 +24,9 @@ import java.util.Optional;
  * @param bodyMemoryBytes     {@code BODY_MEMORY_MB}: heap that request bodies being parsed may take in all (default a quarter of the heap)
  * @param readTimeout         {@code READ_TIMEOUT_SECONDS}: longest silence inside a request (default 30)
  * @param shutdownGrace       {@code SHUTDOWN_GRACE_SECONDS}: how long requests in flight may finish at shutdown (default 20)
+ * @param replica             {@code DB_REPLICA_URL}, {@code DB_REPLICA_USER}, {@code DB_REPLICA_PASSWORD} (user and password
+ *                            default to the primary's): a streaming replica for the analytics and call-log reads
+ * @param maxReplicaLag       {@code MAX_REPLICA_LAG_SECONDS}: past this, reads go to the primary (default 30)
  */
 public record Settings(Optional<DatabaseSettings> database,
                        Path dataDirectory,
@@ -38,20 +41,16 @@ public record Settings(Optional<DatabaseSettings> database,
                        Path spoolDirectory,
                        long bodyMemoryBytes,
                        Duration readTimeout,
-                       Duration shutdownGrace) {
+                       Duration shutdownGrace,
+                       Optional<DatabaseSettings> replica,
+                       Duration maxReplicaLag) {
 
     private static final long MIB = 1 << 20;
 
     public static Settings fromEnvironment(Map<String, String> env) {
-        var url = env.get("DB_URL");
-        Optional<DatabaseSettings> database = Optional.empty();
-        if (url != null && !url.isBlank()) {
-            if (!url.startsWith("jdbc:postgresql:")) {
-                throw new StartupFailure("DB_URL must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database), got '"
-                                         + DatabaseSettings.mask(url) + "'");
-            }
-            database = Optional.of(new DatabaseSettings(url, env.get("DB_USER"), env.get("DB_PASSWORD")));
-        }
+        var database = database(env, "DB_URL", env.get("DB_USER"), env.get("DB_PASSWORD"));
+        var replica = database(env, "DB_REPLICA_URL", env.getOrDefault("DB_REPLICA_USER", env.get("DB_USER")),
+                               env.getOrDefault("DB_REPLICA_PASSWORD", env.get("DB_PASSWORD")));
         int writePool = integer(env, "DB_WRITE_POOL_SIZE", 5, 2, 1000);
         return new Settings(database,
                             path(env, "DATA_DIR", Path.of("data")),
@@ -66,7 +65,28 @@ public record Settings(Optional<DatabaseSettings> database,
                             path(env, "SPOOL_DIR", Path.of(System.getProperty("java.io.tmpdir"))),
                             integer(env, "BODY_MEMORY_MB", (int) Math.max(16, Runtime.getRuntime().maxMemory() / 4 / MIB), 4, 1 << 20) * MIB,
                             Duration.ofSeconds(integer(env, "READ_TIMEOUT_SECONDS", 30, 1, 3600)),
-                            Duration.ofSeconds(integer(env, "SHUTDOWN_GRACE_SECONDS", 20, 0, 3600)));
+                            Duration.ofSeconds(integer(env, "SHUTDOWN_GRACE_SECONDS", 20, 0, 3600)),
+                            replica,
+                            Duration.ofSeconds(integer(env, "MAX_REPLICA_LAG_SECONDS", 30, 1, 86_400)));
+    }
+
+    /** A copy that reads from {@code replica} (serve --demo --replica, which starts one). */
+    public Settings withReplica(DatabaseSettings replica) {
+        return new Settings(database, dataDirectory, embeddedDatabasePort, readPoolSize, writePoolSize, parallelImports, serverPort,
+                            queryTimeout, importTimeout, maxImportBytes, spoolDirectory, bodyMemoryBytes, readTimeout, shutdownGrace,
+                            Optional.of(replica), maxReplicaLag);
+    }
+
+    private static Optional<DatabaseSettings> database(Map<String, String> env, String name, String user, String password) {
+        var url = env.get(name);
+        if (url == null || url.isBlank()) {
+            return Optional.empty();
+        }
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new StartupFailure(name + " must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database), got '"
+                                     + DatabaseSettings.mask(url) + "'");
+        }
+        return Optional.of(new DatabaseSettings(url, user, password));
     }
 
     private static Path path(Map<String, String> env, String name, Path defaultValue) {

@@ -9,12 +9,14 @@ import dev.callanalytics.db.tables.ApiKeys;
 import dev.callanalytics.db.tables.Assistants;
 import dev.callanalytics.db.tables.CallRollups;
 import dev.callanalytics.db.tables.Calls;
+import dev.callanalytics.db.tables.Readers;
 import dev.callanalytics.db.tables.Transcripts;
 import dev.callanalytics.db.tables.records.AccountsRecord;
 import dev.callanalytics.db.tables.records.ApiKeysRecord;
 import dev.callanalytics.db.tables.records.AssistantsRecord;
 import dev.callanalytics.db.tables.records.CallRollupsRecord;
 import dev.callanalytics.db.tables.records.CallsRecord;
+import dev.callanalytics.db.tables.records.ReadersRecord;
 import dev.callanalytics.db.tables.records.TranscriptsRecord;
 
 import org.jooq.ForeignKey;
@@ -42,6 +44,7 @@ public class Keys {
     public static final UniqueKey<AssistantsRecord> ASSISTANTS_PKEY = Internal.createUniqueKey(Assistants.ASSISTANTS, DSL.name("assistants_pkey"), new TableField[] { Assistants.ASSISTANTS.ACCOUNT_ID, Assistants.ASSISTANTS.ASSISTANT_ID }, true);
     public static final UniqueKey<CallRollupsRecord> CALL_ROLLUPS_PKEY = Internal.createUniqueKey(CallRollups.CALL_ROLLUPS, DSL.name("call_rollups_pkey"), new TableField[] { CallRollups.CALL_ROLLUPS.ACCOUNT_ID, CallRollups.CALL_ROLLUPS.DAY, CallRollups.CALL_ROLLUPS.ASSISTANT_ID, CallRollups.CALL_ROLLUPS.PHONE_BUCKET }, true);
     public static final UniqueKey<CallsRecord> CALLS_PKEY = Internal.createUniqueKey(Calls.CALLS, DSL.name("calls_pkey"), new TableField[] { Calls.CALLS.ACCOUNT_ID, Calls.CALLS.ROOM_NAME }, true);
+    public static final UniqueKey<ReadersRecord> READERS_PKEY = Internal.createUniqueKey(Readers.READERS, DSL.name("readers_pkey"), new TableField[] { Readers.READERS.ROLE_NAME }, true);
     public static final UniqueKey<TranscriptsRecord> TRANSCRIPTS_PKEY = Internal.createUniqueKey(Transcripts.TRANSCRIPTS, DSL.name("transcripts_pkey"), new TableField[] { Transcripts.TRANSCRIPTS.ACCOUNT_ID, Transcripts.TRANSCRIPTS.ROOM_NAME, Transcripts.TRANSCRIPTS.POSITION }, true);
 
     // -------------------------------------------------------------------------
@@ -50,4 +53,5 @@ public class Keys {
 
     public static final ForeignKey<ApiKeysRecord, AccountsRecord> API_KEYS__API_KEYS_ACCOUNT_ID_FKEY = Internal.createForeignKey(ApiKeys.API_KEYS, DSL.name("api_keys_account_id_fkey"), new TableField[] { ApiKeys.API_KEYS.ACCOUNT_ID }, Keys.ACCOUNTS_PKEY, new TableField[] { Accounts.ACCOUNTS.ACCOUNT_ID }, true, ForeignKeyRule.NO_ACTION, ForeignKeyRule.NO_ACTION);
     public static final ForeignKey<AssistantsRecord, AccountsRecord> ASSISTANTS__ASSISTANTS_ACCOUNT_ID_FKEY = Internal.createForeignKey(Assistants.ASSISTANTS, DSL.name("assistants_account_id_fkey"), new TableField[] { Assistants.ASSISTANTS.ACCOUNT_ID }, Keys.ACCOUNTS_PKEY, new TableField[] { Accounts.ACCOUNTS.ACCOUNT_ID }, true, ForeignKeyRule.NO_ACTION, ForeignKeyRule.NO_ACTION);
+    public static final ForeignKey<ReadersRecord, AccountsRecord> READERS__READERS_ACCOUNT_ID_FKEY = Internal.createForeignKey(Readers.READERS, DSL.name("readers_account_id_fkey"), new TableField[] { Readers.READERS.ACCOUNT_ID }, Keys.ACCOUNTS_PKEY, new TableField[] { Accounts.ACCOUNTS.ACCOUNT_ID }, true, ForeignKeyRule.NO_ACTION, ForeignKeyRule.NO_ACTION);
 }

@@ -12,6 +12,8 @@ import dev.callanalytics.db.tables.CallRollupsVerify;
 import dev.callanalytics.db.tables.Calls;
 import dev.callanalytics.db.tables.IngestMerged;
 import dev.callanalytics.db.tables.IngestStaging;
+import dev.callanalytics.db.tables.ReaderAccounts;
+import dev.callanalytics.db.tables.Readers;
 import dev.callanalytics.db.tables.Transcripts;
 import dev.callanalytics.db.tables.records.CallRollupsVerifyRecord;
 
@@ -129,6 +131,20 @@ public class Public extends SchemaImpl {
     public final IngestStaging INGEST_STAGING = IngestStaging.INGEST_STAGING;
 
     /**
+     * The accounts the current role may see through the reporting schema: a
+     * reader's own, every one for an --all-accounts reader or a superuser, none
+     * otherwise.
+     */
+    public final ReaderAccounts READER_ACCOUNTS = ReaderAccounts.READER_ACCOUNTS;
+
+    /**
+     * PostgreSQL login roles that read the reporting schema ("readers create"),
+     * and whose data each sees. Roles are dropped with their row ("readers
+     * revoke").
+     */
+    public final Readers READERS = Readers.READERS;
+
+    /**
      * What was said in a call, one row per utterance. Speaking order is
      * spoken_at, then position.
      */
@@ -158,6 +174,8 @@ public class Public extends SchemaImpl {
             Calls.CALLS,
             IngestMerged.INGEST_MERGED,
             IngestStaging.INGEST_STAGING,
+            ReaderAccounts.READER_ACCOUNTS,
+            Readers.READERS,
             Transcripts.TRANSCRIPTS
         );
     }

@@ -12,6 +12,8 @@ import dev.callanalytics.db.tables.CallRollupsVerify;
 import dev.callanalytics.db.tables.Calls;
 import dev.callanalytics.db.tables.IngestMerged;
 import dev.callanalytics.db.tables.IngestStaging;
+import dev.callanalytics.db.tables.ReaderAccounts;
+import dev.callanalytics.db.tables.Readers;
 import dev.callanalytics.db.tables.Transcripts;
 import dev.callanalytics.db.tables.records.CallRollupsVerifyRecord;
 
@@ -114,6 +116,20 @@ public class Tables {
      * (position null) and one per utterance (position set), joined by line.
      */
     public static final IngestStaging INGEST_STAGING = IngestStaging.INGEST_STAGING;
+
+    /**
+     * The accounts the current role may see through the reporting schema: a
+     * reader's own, every one for an --all-accounts reader or a superuser, none
+     * otherwise.
+     */
+    public static final ReaderAccounts READER_ACCOUNTS = ReaderAccounts.READER_ACCOUNTS;
+
+    /**
+     * PostgreSQL login roles that read the reporting schema ("readers create"),
+     * and whose data each sees. Roles are dropped with their row ("readers
+     * revoke").
+     */
+    public static final Readers READERS = Readers.READERS;
 
     /**
      * What was said in a call, one row per utterance. Speaking order is

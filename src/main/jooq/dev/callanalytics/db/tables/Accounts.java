@@ -8,6 +8,7 @@ import dev.callanalytics.db.Keys;
 import dev.callanalytics.db.Public;
 import dev.callanalytics.db.tables.ApiKeys.ApiKeysPath;
 import dev.callanalytics.db.tables.Assistants.AssistantsPath;
+import dev.callanalytics.db.tables.Readers.ReadersPath;
 import dev.callanalytics.db.tables.records.AccountsRecord;
 
 import java.time.OffsetDateTime;
@@ -176,6 +177,19 @@ public class Accounts extends TableImpl<AccountsRecord> {
             _assistants = new AssistantsPath(this, null, Keys.ASSISTANTS__ASSISTANTS_ACCOUNT_ID_FKEY.getInverseKey());
 
         return _assistants;
+    }
+
+    private transient ReadersPath _readers;
+
+    /**
+     * Get the implicit to-many join path to the <code>public.readers</code>
+     * table
+     */
+    public ReadersPath readers() {
+        if (_readers == null)
+            _readers = new ReadersPath(this, null, Keys.READERS__READERS_ACCOUNT_ID_FKEY.getInverseKey());
+
+        return _readers;
     }
 
     @Override
