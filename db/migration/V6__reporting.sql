@@ -199,3 +199,12 @@ COMMENT ON COLUMN reporting.daily.minutes IS 'Exact sum of their minutes (a call
 GRANT USAGE ON SCHEMA reporting TO PUBLIC;
 GRANT SELECT ON ALL TABLES IN SCHEMA reporting TO PUBLIC;
 ALTER DEFAULT PRIVILEGES IN SCHEMA reporting GRANT SELECT ON TABLES TO PUBLIC;
+
+
+-- A vacuum that empties the last pages of a table truncates them under an exclusive lock, which
+-- a streaming replica must replay by cancelling every query reading the table (after
+-- max_standby_streaming_delay): a BI query on calls would be cancelled by a routine vacuum on
+-- the primary. These tables mostly grow, so the space is reused rather than given back.
+ALTER TABLE calls SET (vacuum_truncate = false);
+ALTER TABLE transcripts SET (vacuum_truncate = false);
+ALTER TABLE call_rollups SET (vacuum_truncate = false);

@@ -46,13 +46,13 @@ public final class ApiServer {
     public static WebServer start(Settings settings, ServerPools pools, Clock clock) {
         requireFree(settings.serverPort());
         var auth = new Authenticator(new AccountQueries(Database.dsl(pools.reads())), new AccountQueries(Database.dsl(pools.writes())));
-        var analytics = new AnalyticsService(Database.analyticsDsl(pools.reads()), auth, clock);
-        var callLogs = new CallLogsService(Database.analyticsDsl(pools.reads()), auth);
+        var analytics = new AnalyticsService(Database.analyticsDsl(pools.analyticsReads()), auth, clock);
+        var callLogs = new CallLogsService(Database.analyticsDsl(pools.analyticsReads()), auth);
         var writer = new CallWriter(pools.writes(), new CallWriter.Limits(settings.spoolDirectory(), settings.importTimeout(),
                                                                           settings.parallelImports()));
         var ingest = new IngestService(writer, auth, pools.bodies(), settings.spoolDirectory(),
                                        settings.maxImportBytes());
-        var health = new HealthService(pools.probes());
+        var health = new HealthService(pools.probes(), pools.replica().map(ServerPools.Replica::monitor));
         var transportErrors = new TransportErrors(settings.maxImportBytes());
         var directHandlers = DirectHandlers.builder();
         for (var type : EventType.values()) {

@@ -140,9 +140,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
             Files.writeString(dataDirectory.resolve("pg_hba.conf"), """
                     # Written by call-analytics at every start of its embedded PostgreSQL: a password for
                     # every connection. The password is in call-analytics-password (run 'embedded-password').
-                    local   all   all                  scram-sha-256
-                    host    all   all   127.0.0.1/32   scram-sha-256
-                    host    all   all   ::1/128        scram-sha-256
+                    local   all           all                  scram-sha-256
+                    host    all           all   127.0.0.1/32   scram-sha-256
+                    host    all           all   ::1/128        scram-sha-256
+                    # a standby on this machine streams with a role of its own (serve --replica)
+                    host    replication   all   127.0.0.1/32   scram-sha-256
+                    host    replication   all   ::1/128        scram-sha-256
                     """, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new StartupFailure("cannot write the embedded PostgreSQL's authentication files: " + e.getMessage());

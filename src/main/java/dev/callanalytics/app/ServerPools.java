@@ -2,6 +2,11 @@ package dev.callanalytics.app;
 
 import dev.callanalytics.app.Database.PoolSpec;
 import dev.callanalytics.http.RequestBodies;
+import dev.callanalytics.replica.ReadRouting;
+import dev.callanalytics.replica.ReplicaMonitor;
+
+import javax.sql.DataSource;
+import java.util.Optional;
 
 import java.time.Duration;
 
@@ -9,10 +14,31 @@ import java.time.Duration;
  * The server's bulkheads, one pool each, so that a flood of one kind of work cannot take the
  * connections another needs: reads (analytics, call logs, and the key checks of read routes),
  * writes (ingestion, and the key checks of ingest routes) and probes (readiness, one connection);
- * and the heap that request bodies being parsed may take ({@link RequestBodies}).
- * Closed after the server has stopped.
+ * and the heap that request bodies being parsed may take ({@link RequestBodies}). With a replica
+ * ({@code DB_REPLICA_URL}), a pool of its own for the analytics and call-log reads, and one
+ * connection to watch it. Closed after the server has stopped.
  */
-public record ServerPools(Bulkhead reads, Bulkhead writes, Bulkhead probes, RequestBodies bodies) implements AutoCloseable {
+public record ServerPools(Bulkhead reads, Bulkhead writes, Bulkhead probes, RequestBodies bodies, Optional<Replica> replica)
+        implements AutoCloseable {
+
+    /** The replica's pools and its monitor. */
+    public record Replica(Bulkhead reads, Bulkhead probe, ReplicaMonitor monitor) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            monitor.close();
+            reads.close();
+            probe.close();
+        }
+    }
+
+    /**
+     * The connections of the analytics and the call logs: the replica's while it is up and
+     * close behind, else the primary's. Key lookups and writes never come here.
+     */
+    public DataSource analyticsReads() {
+        return replica.<DataSource>map(r -> new ReadRouting(reads, r.reads(), r.monitor())).orElse(reads);
+    }
 
     /** A full pool that returns nothing for this long is stuck, not busy: answer 503 at once. */
     static final Duration STALL_WINDOW = Duration.ofMillis(300);
@@ -32,7 +58,13 @@ public record ServerPools(Bulkhead reads, Bulkhead writes, Bulkhead probes, Requ
                                                        WRITE_LOCK_TIMEOUT, false, CONNECTION_TIMEOUT, false));
             try {
                 var probes = bulkhead(target, new PoolSpec("probes", 1, PROBE_TIMEOUT, Duration.ZERO, true, CONNECTION_TIMEOUT, false));
-                return new ServerPools(reads, writes, probes, new RequestBodies(settings.bodyMemoryBytes()));
+                try {
+                    var replica = settings.replica().map(on -> replica(on, settings, probes));
+                    return new ServerPools(reads, writes, probes, new RequestBodies(settings.bodyMemoryBytes()), replica);
+                } catch (RuntimeException e) {
+                    probes.close();
+                    throw e;
+                }
             } catch (RuntimeException e) {
                 writes.close();
                 throw e;
@@ -43,12 +75,20 @@ public record ServerPools(Bulkhead reads, Bulkhead writes, Bulkhead probes, Requ
         }
     }
 
+    private static Replica replica(DatabaseSettings on, Settings settings, Bulkhead primaryProbe) {
+        var reads = bulkhead(on, new PoolSpec("replica-reads", settings.readPoolSize(), settings.queryTimeout(), Duration.ZERO, true,
+                                              CONNECTION_TIMEOUT, false));
+        var probe = bulkhead(on, new PoolSpec("replica-probe", 1, PROBE_TIMEOUT, Duration.ZERO, true, CONNECTION_TIMEOUT, false));
+        return new Replica(reads, probe, new ReplicaMonitor(primaryProbe, probe, settings.maxReplicaLag()));
+    }
+
     private static Bulkhead bulkhead(DatabaseSettings target, PoolSpec spec) {
         return new Bulkhead(spec.name(), Database.open(target, spec), STALL_WINDOW, MAX_QUEUE_WAIT);
     }
 
     @Override
     public void close() {
+        replica.ifPresent(Replica::close);
         reads.close();
         writes.close();
         probes.close();

@@ -2,6 +2,7 @@ package dev.callanalytics.health;
 
 import dev.callanalytics.http.Envelope;
 import dev.callanalytics.http.Routes;
+import dev.callanalytics.replica.ReplicaMonitor;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -10,8 +11,12 @@ import io.helidon.webserver.http.ServerResponse;
 
 import javax.sql.DataSource;
 import java.sql.SQLException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -22,7 +27,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Readiness is cheap whatever the number of probes: the database is asked at most once per
  * {@link #FRESH} on a pool of its own (one connection), by whichever probe finds the last answer
- * stale, while the others answer with that last answer. Helidon's health observer would answer in its own
+ * stale, while the others answer with that last answer. With a replica, readiness also tells
+ * what its monitor last found ({@code replica}: UP, LAGGING or DOWN, and
+ * {@code replica_lag_seconds}); a replica down leaves the service ready, since the reads go to
+ * the primary meanwhile. Helidon's health observer would answer in its own
  * JSON, not in the envelope every client of this API parses, hence these two routes.
  */
 public final class HealthService implements HttpService {
@@ -30,12 +38,17 @@ public final class HealthService implements HttpService {
     static final Duration FRESH = Duration.ofSeconds(1);
 
     private final DataSource probes;
+    private final Optional<ReplicaMonitor> replica;
     private final AtomicReference<Probe> last = new AtomicReference<>();
     private final AtomicBoolean probing = new AtomicBoolean();
 
-    /** @param probes the readiness pool */
-    public HealthService(DataSource probes) {
+    /**
+     * @param probes  the readiness pool
+     * @param replica the replica's monitor, when there is a replica
+     */
+    public HealthService(DataSource probes, Optional<ReplicaMonitor> replica) {
         this.probes = probes;
+        this.replica = replica;
         last.set(probe());
     }
 
@@ -50,12 +63,24 @@ public final class HealthService implements HttpService {
     }
 
     private void ready(ServerRequest req, ServerResponse res) {
-        if (!current().databaseUp()) {
+        boolean up = current().databaseUp();
+        var data = new LinkedHashMap<String, Object>();
+        data.put("status", up ? "UP" : "DOWN");
+        data.put("database", up ? "UP" : "DOWN");
+        if (up) {
+            data.put("pending_migrations", 0);
+        }
+        replica.map(ReplicaMonitor::status).ifPresent(status -> {
+            data.put("replica", status.state().name());
+            data.put("replica_lag_seconds", status.lagSeconds() == null ? null
+                    : BigDecimal.valueOf(status.lagSeconds()).setScale(1, RoundingMode.HALF_UP));
+        });
+        if (!up) {
             res.status(Status.SERVICE_UNAVAILABLE_503).header("Retry-After", "5");
-            new Envelope(false, "Not ready: the database does not answer", Map.of("status", "DOWN", "database", "DOWN")).send(req, res);
+            new Envelope(false, "Not ready: the database does not answer", data).send(req, res);
             return;
         }
-        Envelope.ok("Ready", Map.of("status", "UP", "database", "UP", "pending_migrations", 0)).send(req, res);
+        Envelope.ok("Ready", data).send(req, res);
     }
 
     /** The last answer while it is fresh, or a new one if no other probe is asking already. */

@@ -33,12 +33,15 @@ public final class PostgresServer {
     private final String password;
     private final String template;
     private final String description;
+    private final boolean embedded;
+    private static PostgresServer forReplication;
 
     private PostgresServer(String jdbcUrl, String user, String password, String description) {
         this.baseUrl = jdbcUrl.replaceFirst("/[^/?]*(\\?.*)?$", "/");
         this.user = user;
         this.password = password;
         this.description = description;
+        this.embedded = description.startsWith("an embedded");
         this.template = "ca_template_" + ProcessHandle.current().pid();
         createTemplate();
     }
@@ -74,6 +77,36 @@ public final class PostgresServer {
         return new TestDatabase(baseUrl + template, user, password);
     }
 
+    /**
+     * A server of this machine whose files a standby can be copied from: this JVM's server when it
+     * is the embedded one, else (a server at TEST_DATABASE_URL, or in a container) an embedded one
+     * started for the replication tests alone.
+     */
+    public static synchronized PostgresServer replicable() {
+        if (get().embedded) {
+            return get();
+        }
+        if (forReplication == null) {
+            forReplication = startEmbedded();
+        }
+        return forReplication;
+    }
+
+    /** The port the server listens on (localhost). */
+    public int port() {
+        var port = java.util.regex.Pattern.compile("//[^/:]+:(\\d+)/").matcher(baseUrl);
+        return port.find() ? Integer.parseInt(port.group(1)) : 5432;
+    }
+
+    /** The superuser's connections to the server's maintenance database. */
+    public DataSource superuser() {
+        return maintenance();
+    }
+
+    public String password() {
+        return password;
+    }
+
     private static PostgresServer start() {
         var url = System.getenv("TEST_DATABASE_URL");
         if (url != null && !url.isBlank()) {
@@ -87,6 +120,10 @@ public final class PostgresServer {
             return new PostgresServer(container.getJdbcUrl(), container.getUsername(), container.getPassword(),
                                       "a Testcontainers PostgreSQL");
         }
+        return startEmbedded();
+    }
+
+    private static PostgresServer startEmbedded() {
         try {
             var embedded = EmbeddedPostgres.builder().start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -45,7 +45,11 @@ public final class TestApi implements AutoCloseable, AfterAllCallback {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private TestApi(Clock clock, Map<String, String> environment) {
-        this.database = PostgresServer.get().newDatabase();
+        this(PostgresServer.get().newDatabase(), clock, environment);
+    }
+
+    private TestApi(PostgresServer.TestDatabase database, Clock clock, Map<String, String> environment) {
+        this.database = database;
         this.ctx = Database.dsl(database.dataSource());
         var env = new HashMap<>(environment);
         env.putIfAbsent("SERVER_PORT", "0");
@@ -61,6 +65,11 @@ public final class TestApi implements AutoCloseable, AfterAllCallback {
     /** A server whose "now" is fixed, for the default range and the dashboard's periods. */
     public static TestApi start(Clock clock) {
         return new TestApi(clock, Map.of());
+    }
+
+    /** A second server on the database of another (say one reading a replica, the other not). */
+    public static TestApi on(PostgresServer.TestDatabase database, Map<String, String> environment) {
+        return new TestApi(database, Clock.systemUTC(), environment);
     }
 
     /** A server configured as the environment variables {@code environment} say (pool sizes, timeouts). */
