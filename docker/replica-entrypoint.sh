@@ -11,4 +11,5 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   done
   chmod 700 "$PGDATA"
 fi
-exec postgres -D "$PGDATA" -c hot_standby=on
+# hot_standby_feedback: a vacuum on the primary does not cancel a long BI query here
+exec postgres -D "$PGDATA" -c hot_standby=on -c hot_standby_feedback=on -c wal_receiver_status_interval=1s

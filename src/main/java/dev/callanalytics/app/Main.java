@@ -135,10 +135,14 @@ public final class Main {
         @Option(names = "--demo", description = "Load the demo data set if it is not there yet, and print a key and curl lines.")
         boolean demo;
 
+        @Option(names = "--replica", description = "Also start a streaming replica of the embedded PostgreSQL (DATA_DIR-replica, port "
+                                                  + "EMBEDDED_DB_PORT + 1) and read the analytics from it.")
+        boolean replica;
+
         @Override
         public Integer call() throws InterruptedException {
-            var settings = settings();
             var database = database();
+            var settings = replica ? withStandby(settings(), database) : settings();
             var pools = ServerPools.open(database.target(), settings);
             // told on standard output, as the start is: the JVM's own hook may have closed the log handlers by then
             shutdown().then("pools", () -> {
@@ -155,10 +159,40 @@ public final class Main {
                           + ", database: " + database.description());
             if (demo) {
                 Demo.loadAndAnnounce(database.dataSource(), Database.dsl(database.dataSource()), "http://localhost:" + server.port(), out());
+                var onReplica = settings.replica();
+                if (onReplica.isPresent()) {
+                    // a fresh password at every start, as the demo's key
+                    var readers = new ReaderQueries(Database.dsl(database.dataSource()));
+                    readers.revoke(DEMO_READER);
+                    var password = EmbeddedDatabase.generatePassword();
+                    readers.create(DEMO_READER, Optional.of(Demo.ACCOUNT), password);
+                    out().println("BI on the replica, as the demo account's reader role (reads the reporting schema only):");
+                    out().println("  " + onReplica.get().psqlLine(DEMO_READER, password));
+                }
             }
             Thread.currentThread().join();
             return 0;
         }
+
+        /** Starts (or restarts) the embedded standby, and the settings that read from it. */
+        private Settings withStandby(Settings settings, Database.Connected database) {
+            if (database.embedded() == null) {
+                throw new StartupFailure("--replica starts a standby of the embedded PostgreSQL; with DB_URL, run your own replica "
+                                         + "and set DB_REPLICA_URL");
+            }
+            var standby = EmbeddedStandby.start(database.dataSource(), port(database.target()), database.target().password(),
+                                                Path.of(settings.dataDirectory() + "-replica"), settings.embeddedDatabasePort() + 1);
+            shutdown().then("replica", standby::close);
+            out().println("streaming replica: the PostgreSQL standby in " + standby.dataDirectory() + " (localhost:" + standby.port() + ")");
+            return settings.withReplica(standby.settingsFor(database.target()));
+        }
+    }
+
+    static final String DEMO_READER = "call_analytics_demo";
+
+    private static int port(DatabaseSettings target) {
+        var port = java.util.regex.Pattern.compile("//[^/:]+:(\\d+)/").matcher(target.url());
+        return port.find() ? Integer.parseInt(port.group(1)) : 5432;
     }
 
     @Command(name = "demo", description = "Load the demo data set into the database if it is not there yet; print a key and curl lines.")

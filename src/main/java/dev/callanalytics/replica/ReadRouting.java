@@ -13,10 +13,13 @@ import java.util.logging.Logger;
  * The connections of the analytics and call-log reads: the replica's while the monitor finds it
  * up and close behind, the primary's otherwise. A read that cannot reach the replica goes to the
  * primary at once (and the replica counts as down until the next check finds it back), so a
- * replica that stops costs no request an error. Busy is not down: a replica whose connections
+ * replica that stops costs no request an error (one whose query is under way when it stops
+ * fails with a 503, as with the primary). Busy is not down: a replica whose connections
  * are all in use answers 503 as the primary's would.
  */
 public final class ReadRouting implements DataSource {
+
+    private static final int VALIDATION_SECONDS = 1;
 
     private final DataSource primary;
     private final DataSource replica;
@@ -32,7 +35,14 @@ public final class ReadRouting implements DataSource {
     public Connection getConnection() throws SQLException {
         if (monitor.serving()) {
             try {
-                return replica.getConnection();
+                var connection = replica.getConnection();
+                // a pooled connection to a replica that has just stopped looks fine until used: one
+                // round trip (a fraction of a millisecond) finds out, and the read goes to the primary
+                if (connection.isValid(VALIDATION_SECONDS)) {
+                    return connection;
+                }
+                connection.close();
+                monitor.reportUnreachable(new SQLException("a connection to the replica was lost", "08006"));
             } catch (ServiceBusy busy) {
                 throw busy;
             } catch (SQLException e) {
