@@ -27,6 +27,12 @@ public record DatabaseSettings(String url, String user, String password) {
         return "PGPASSWORD='" + password + "' psql \"" + target + " user=" + role + "\"";
     }
 
+    /** The port of the URL (5432 when it names none). */
+    public int port() {
+        var url = JDBC_URL.matcher(this.url);
+        return url.matches() && url.group(2) != null ? Integer.parseInt(url.group(2)) : 5432;
+    }
+
     public static String mask(String url) {
         return USER_INFO.matcher(PASSWORD_PARAMETER.matcher(url).replaceAll("$1***")).replaceAll("$1***@");
     }

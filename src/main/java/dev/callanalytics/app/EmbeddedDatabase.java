@@ -58,20 +58,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             Files.setPosixFilePermissions(dataDirectory, PosixFilePermissions.fromString("rwx------"));
             boolean fresh = !Files.exists(dataDirectory.resolve("postgresql.conf"));
             var password = fresh ? Optional.of(generatePassword()) : password(dataDirectory);
-            var builder = EmbeddedPostgres.builder()
-                                          .setDataDirectory(dataDirectory)
-                                          .setCleanDataDirectory(false)
-                                          .setPort(port)
-                                          // a large data directory may need a while to recover after a hard stop
-                                          .setPGStartupWait(Duration.ofMinutes(2))
-                                          // stopped by the one shutdown sequence, after the pools (Shutdown)
-                                          .setRegisterShutdownHook(false)
-                                          // the library turns these off for tests; here they are what keeps data
-                                          .setServerConfig("fsync", "on")
-                                          .setServerConfig("full_page_writes", "on")
-                                          .setServerConfig("synchronous_commit", "on")
-                                          .setServerConfig("listen_addresses", "localhost")
-                                          .setServerConfig("password_encryption", "scram-sha-256");
+            var builder = durable(dataDirectory, port).setServerConfig("password_encryption", "scram-sha-256");
             password.ifPresent(secret -> builder.setConnectConfig("password", secret));
             Path passwordForInitdb = null;
             if (fresh) {
@@ -100,6 +87,27 @@ public final class EmbeddedDatabase implements AutoCloseable {
             throw new StartupFailure("cannot start the embedded PostgreSQL in " + dataDirectory + ": " + e.getMessage()
                                      + " (is port " + port + " taken? set EMBEDDED_DB_PORT, or DB_URL)");
         }
+    }
+
+    /**
+     * A PostgreSQL of this machine run as a database should be, not as the embedded library's test
+     * defaults have it: durable, on localhost only, stopped by the one shutdown sequence. The
+     * primary's settings, and its standby's.
+     */
+    static EmbeddedPostgres.Builder durable(Path dataDirectory, int port) {
+        return EmbeddedPostgres.builder()
+                               .setDataDirectory(dataDirectory)
+                               .setCleanDataDirectory(false)
+                               .setPort(port)
+                               // a large data directory may need a while to recover after a hard stop
+                               .setPGStartupWait(Duration.ofMinutes(2))
+                               // stopped by the one shutdown sequence, after the pools (Shutdown)
+                               .setRegisterShutdownHook(false)
+                               // the library turns these off for tests; here they are what keeps data
+                               .setServerConfig("fsync", "on")
+                               .setServerConfig("full_page_writes", "on")
+                               .setServerConfig("synchronous_commit", "on")
+                               .setServerConfig("listen_addresses", "localhost");
     }
 
     /** The password of the embedded PostgreSQL in {@code dataDirectory}, if it has one yet. */

@@ -17,7 +17,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -67,15 +66,7 @@ public final class EmbeddedStandby implements AutoCloseable {
             if (!Files.exists(dataDirectory.resolve("standby.signal"))) {
                 takeBaseBackup(superuser, primaryPort, dataDirectory);
             }
-            var builder = EmbeddedPostgres.builder()
-                                          .setDataDirectory(dataDirectory)
-                                          .setCleanDataDirectory(false)
-                                          .setPort(port)
-                                          .setPGStartupWait(Duration.ofMinutes(2))
-                                          .setRegisterShutdownHook(false)
-                                          .setServerConfig("fsync", "on")
-                                          .setServerConfig("full_page_writes", "on")
-                                          .setServerConfig("listen_addresses", "localhost")
+            var builder = EmbeddedDatabase.durable(dataDirectory, port)
                                           .setServerConfig("hot_standby", "on")
                                           .setServerConfig("hot_standby_feedback", "on")
                                           // the feedback reaches the primary within a second of a query's start

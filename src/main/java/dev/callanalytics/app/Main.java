@@ -180,7 +180,7 @@ public final class Main {
                 throw new StartupFailure("--replica starts a standby of the embedded PostgreSQL; with DB_URL, run your own replica "
                                          + "and set DB_REPLICA_URL");
             }
-            var standby = EmbeddedStandby.start(database.dataSource(), port(database.target()), database.target().password(),
+            var standby = EmbeddedStandby.start(database.dataSource(), database.target().port(), database.target().password(),
                                                 Path.of(settings.dataDirectory() + "-replica"), settings.embeddedDatabasePort() + 1);
             shutdown().then("replica", standby::close);
             out().println("streaming replica: the PostgreSQL standby in " + standby.dataDirectory() + " (localhost:" + standby.port() + ")");
@@ -189,11 +189,6 @@ public final class Main {
     }
 
     static final String DEMO_READER = "call_analytics_demo";
-
-    private static int port(DatabaseSettings target) {
-        var port = java.util.regex.Pattern.compile("//[^/:]+:(\\d+)/").matcher(target.url());
-        return port.find() ? Integer.parseInt(port.group(1)) : 5432;
-    }
 
     @Command(name = "demo", description = "Load the demo data set into the database if it is not there yet; print a key and curl lines.")
     static final class DemoCommand extends Subcommand {
