@@ -47,6 +47,9 @@ public final class NdjsonImport {
 
     private final CallWriter writer;
 
+    /** About a millisecond of parsing, after which the carrier thread is offered to other requests. */
+    private static final int YIELD_EVERY_LINES = 200;
+
     public NdjsonImport(CallWriter writer) {
         this.writer = writer;
     }
@@ -80,6 +83,12 @@ public final class NdjsonImport {
                 }
                 if (received % 10_000 == 0) {
                     progress.accept(received);
+                }
+                if (received % YIELD_EVERY_LINES == 0) {
+                    // Parsing a body the client has already sent never blocks, and a virtual thread
+                    // is not time-sliced: without this, a few large imports keep the server's other
+                    // requests (and the connections they hold) off the CPU for as long as they parse.
+                    Thread.yield();
                 }
             }
             progress.accept(received);
