@@ -215,6 +215,15 @@ public final class GuardedHttp1 implements ServerConnectionSelector {
             } catch (RuntimeException e) {
                 if (read.expired().get()) {
                     Thread.interrupted();
+                    if (!inBody) {
+                        // before a route has the request: Helidon answers it through TransportErrors
+                        throw RequestException.builder()
+                                              .type(EventType.OTHER)
+                                              .status(Status.REQUEST_TIMEOUT_408)
+                                              .message("request head timed out")
+                                              .safeMessage(true)
+                                              .build();
+                    }
                     throw new BodyTimeout("The request body stopped arriving: nothing came for the server's read timeout");
                 }
                 throw e;

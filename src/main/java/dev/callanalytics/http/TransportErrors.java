@@ -64,6 +64,9 @@ public final class TransportErrors implements DirectHandler {
         } else if (status.code() == 413 || eventType == EventType.PAYLOAD_TOO_LARGE) {
             answered = Status.REQUEST_ENTITY_TOO_LARGE_413;
             message = "Request body too large: at most " + maxBody + " bytes";
+        } else if (status.code() == 408) {
+            answered = Status.REQUEST_TIMEOUT_408;
+            message = "Request timeout: the request line and headers did not arrive within the server's read timeout";
         } else if (status.code() == 503) {
             answered = Status.SERVICE_UNAVAILABLE_503;
             message = "Too many requests in progress; retry shortly";
