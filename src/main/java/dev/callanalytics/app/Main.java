@@ -350,10 +350,10 @@ public final class Main {
             public Integer call() {
                 try (var database = database()) {
                     var drift = new RollupQueries(Database.dsl(database.dataSource())).verify(Optional.ofNullable(account));
-                    drift.stream().limit(20).forEach(d -> out().printf("account %s, %s, assistant %s, %s: rollup %d calls / %s min, calls %d / %s min%n",
-                            d.accountId(), d.day(), d.assistantId(), d.phoneBucket(), d.rollupCalls(), d.rollupMinutes().toPlainString(),
-                            d.actualCalls(), d.actualMinutes().toPlainString()));
-                    out().println(drift.isEmpty() ? "The rollups equal the calls." : drift.size() + " rollup(s) differ from their calls: run 'rollups rebuild"
+                    drift.stream().limit(20).forEach(d -> out().printf("account %s, %s, assistant %s, %s, %s: %s %s in the rollup, %s in the calls%n",
+                            d.accountId(), d.day(), d.assistantId(), d.phoneBucket(), d.service(), d.measure(),
+                            d.rollupValue().toPlainString(), d.actualValue().toPlainString()));
+                    out().println(drift.isEmpty() ? "The rollups equal the calls." : RollupQueries.rollups(drift) + " rollup(s) differ from their calls: run 'rollups rebuild"
                                                                                      + (account == null ? "" : " --account " + account) + "'");
                     return drift.isEmpty() ? 0 : 1;
                 }
@@ -466,7 +466,8 @@ public final class Main {
             UUID account;
 
             @Option(names = "--scope", split = ",", paramLabel = "SCOPE", defaultValue = "read",
-                    description = "read, ingest, or both: read,ingest (default: read).")
+                    description = "read, ingest, or both: read,ingest (default: read); admin for the operator's analytics "
+                                  + "across every account (/admin/analytics), which reads no account's own routes and writes nothing.")
             List<String> scopes;
 
             @Override

@@ -26,18 +26,28 @@ public final class RollupQueries {
         this.ctx = ctx;
     }
 
-    /** A rollup that differs from its calls: what it holds, and what the calls add up to. */
-    public record Drift(UUID accountId, LocalDate day, UUID assistantId, String phoneBucket,
-                        long rollupCalls, long actualCalls, BigDecimal rollupMinutes, BigDecimal actualMinutes) {
+    /** A measure of a rollup that differs from its calls: what the rollup holds, and what the calls add up to. */
+    public record Drift(UUID accountId, LocalDate day, UUID assistantId, String phoneBucket, String service,
+                        String measure, BigDecimal rollupValue, BigDecimal actualValue) {
+
+        /** The rollup row: account, day, assistant, phone bucket, service. */
+        public List<Object> rollup() {
+            return List.of(accountId, day, assistantId, phoneBucket, service);
+        }
     }
 
-    /** Every rollup of {@code account} (or of all accounts) that differs from its calls; empty when exact. */
+    /** Every measure of a rollup of {@code account} (or of all accounts) that differs from its calls; empty when exact. */
     public List<Drift> verify(Optional<UUID> account) {
         var drift = CALL_ROLLUPS_VERIFY.call(account.orElse(null));
-        return ctx.select(drift.ACCOUNT_ID, drift.DAY, drift.ASSISTANT_ID, drift.PHONE_BUCKET,
-                          drift.ROLLUP_CALLS, drift.ACTUAL_CALLS, drift.ROLLUP_MINUTES, drift.ACTUAL_MINUTES)
+        return ctx.select(drift.ACCOUNT_ID, drift.DAY, drift.ASSISTANT_ID, drift.PHONE_BUCKET, drift.SERVICE,
+                          drift.MEASURE, drift.ROLLUP_VALUE, drift.ACTUAL_VALUE)
                   .from(drift)
                   .fetch(mapping(Drift::new));
+    }
+
+    /** How many rollup rows the drift is in. */
+    public static long rollups(List<Drift> drift) {
+        return drift.stream().map(Drift::rollup).distinct().count();
     }
 
     /** Recomputes the rollups of {@code account} (or of all) from the calls, in one transaction; the rows written. */

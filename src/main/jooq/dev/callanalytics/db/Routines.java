@@ -4,14 +4,21 @@
 package dev.callanalytics.db;
 
 
+import dev.callanalytics.db.routines.CallRollupsChanges;
 import dev.callanalytics.db.routines.CallRollupsRebuild;
+import dev.callanalytics.db.routines.CallServiceLabel;
+import dev.callanalytics.db.routines.UsageNumber;
+import dev.callanalytics.db.tables.CallRollupsMeasures;
 import dev.callanalytics.db.tables.CallRollupsVerify;
+import dev.callanalytics.db.tables.records.CallRollupsMeasuresRecord;
 import dev.callanalytics.db.tables.records.CallRollupsVerifyRecord;
 
+import java.math.BigDecimal;
 import java.util.UUID;
 
 import org.jooq.Configuration;
 import org.jooq.Field;
+import org.jooq.JSONB;
 import org.jooq.Result;
 
 
@@ -20,6 +27,50 @@ import org.jooq.Result;
  */
 @SuppressWarnings({ "all", "unchecked", "rawtypes", "this-escape" })
 public class Routines {
+
+    /**
+     * Call <code>public.call_rollups_changes</code>
+     */
+    public static String callRollupsChanges(
+          Configuration configuration
+        , String source
+        , Integer sign
+    ) {
+        CallRollupsChanges f = new CallRollupsChanges();
+        f.setSource(source);
+        f.setSign(sign);
+
+        f.execute(configuration);
+        return f.getReturnValue();
+    }
+
+    /**
+     * Get <code>public.call_rollups_changes</code> as a field.
+     */
+    public static Field<String> callRollupsChanges(
+          String source
+        , Integer sign
+    ) {
+        CallRollupsChanges f = new CallRollupsChanges();
+        f.setSource(source);
+        f.setSign(sign);
+
+        return f.asField();
+    }
+
+    /**
+     * Get <code>public.call_rollups_changes</code> as a field.
+     */
+    public static Field<String> callRollupsChanges(
+          Field<String> source
+        , Field<Integer> sign
+    ) {
+        CallRollupsChanges f = new CallRollupsChanges();
+        f.setSource(source);
+        f.setSign(sign);
+
+        return f.asField();
+    }
 
     /**
      * Call <code>public.call_rollups_rebuild</code>
@@ -57,6 +108,106 @@ public class Routines {
         f.setOnlyAccount(onlyAccount);
 
         return f.asField();
+    }
+
+    /**
+     * Call <code>public.call_service_label</code>
+     */
+    public static String callServiceLabel(
+          Configuration configuration
+        , String callService
+    ) {
+        CallServiceLabel f = new CallServiceLabel();
+        f.setCallService(callService);
+
+        f.execute(configuration);
+        return f.getReturnValue();
+    }
+
+    /**
+     * Get <code>public.call_service_label</code> as a field.
+     */
+    public static Field<String> callServiceLabel(
+          String callService
+    ) {
+        CallServiceLabel f = new CallServiceLabel();
+        f.setCallService(callService);
+
+        return f.asField();
+    }
+
+    /**
+     * Get <code>public.call_service_label</code> as a field.
+     */
+    public static Field<String> callServiceLabel(
+          Field<String> callService
+    ) {
+        CallServiceLabel f = new CallServiceLabel();
+        f.setCallService(callService);
+
+        return f.asField();
+    }
+
+    /**
+     * Call <code>public.usage_number</code>
+     */
+    public static BigDecimal usageNumber(
+          Configuration configuration
+        , JSONB usage
+        , String key
+    ) {
+        UsageNumber f = new UsageNumber();
+        f.setUsage(usage);
+        f.setKey(key);
+
+        f.execute(configuration);
+        return f.getReturnValue();
+    }
+
+    /**
+     * Get <code>public.usage_number</code> as a field.
+     */
+    public static Field<BigDecimal> usageNumber(
+          JSONB usage
+        , String key
+    ) {
+        UsageNumber f = new UsageNumber();
+        f.setUsage(usage);
+        f.setKey(key);
+
+        return f.asField();
+    }
+
+    /**
+     * Get <code>public.usage_number</code> as a field.
+     */
+    public static Field<BigDecimal> usageNumber(
+          Field<JSONB> usage
+        , Field<String> key
+    ) {
+        UsageNumber f = new UsageNumber();
+        f.setUsage(usage);
+        f.setKey(key);
+
+        return f.asField();
+    }
+
+    /**
+     * Call <code>public.call_rollups_measures</code>.
+     */
+    public static Result<CallRollupsMeasuresRecord> callRollupsMeasures(
+          Configuration configuration
+    ) {
+        return configuration.dsl().selectFrom(dev.callanalytics.db.tables.CallRollupsMeasures.CALL_ROLLUPS_MEASURES.call(
+        )).fetch();
+    }
+
+    /**
+     * Get <code>public.call_rollups_measures</code> as a table.
+     */
+    public static CallRollupsMeasures callRollupsMeasures() {
+        return dev.callanalytics.db.tables.CallRollupsMeasures.CALL_ROLLUPS_MEASURES.call(
+        );
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.callanalytics.db.tables.Accounts;
 import dev.callanalytics.db.tables.ApiKeys;
 import dev.callanalytics.db.tables.Assistants;
 import dev.callanalytics.db.tables.CallRollups;
+import dev.callanalytics.db.tables.CallRollupsMeasures;
 import dev.callanalytics.db.tables.CallRollupsVerify;
 import dev.callanalytics.db.tables.Calls;
 import dev.callanalytics.db.tables.IngestMerged;
@@ -15,6 +16,7 @@ import dev.callanalytics.db.tables.IngestStaging;
 import dev.callanalytics.db.tables.ReaderAccounts;
 import dev.callanalytics.db.tables.Readers;
 import dev.callanalytics.db.tables.Transcripts;
+import dev.callanalytics.db.tables.records.CallRollupsMeasuresRecord;
 import dev.callanalytics.db.tables.records.CallRollupsVerifyRecord;
 
 import java.util.UUID;
@@ -50,16 +52,42 @@ public class Tables {
     public static final Assistants ASSISTANTS = Assistants.ASSISTANTS;
 
     /**
-     * Calls and minutes per account, UTC day, assistant and phone bucket,
-     * maintained from calls by triggers in the same transaction as every write.
-     * Sum these for whole days; a row may hold 0 calls after calls moved away.
+     * Calls, minutes, cost and usage per account, UTC day, assistant, phone
+     * bucket and service, maintained from calls by triggers in the same
+     * transaction as every write. Sum these for whole days; a row may hold
+     * zeros after calls moved away.
      */
     public static final CallRollups CALL_ROLLUPS = CallRollups.CALL_ROLLUPS;
 
     /**
-     * Every (account, UTC day, assistant, phone bucket) whose rollup differs
-     * from its raw calls, of one account or of all: no rows means call_rollups
-     * is exact.
+     * The measures of call_rollups and what one call adds to each: the one list
+     * the rollup trigger, call_rollups_verify and call_rollups_rebuild are
+     * built from.
+     */
+    public static final CallRollupsMeasures CALL_ROLLUPS_MEASURES = CallRollupsMeasures.CALL_ROLLUPS_MEASURES;
+
+    /**
+     * Call <code>public.call_rollups_measures</code>.
+     */
+    public static Result<CallRollupsMeasuresRecord> CALL_ROLLUPS_MEASURES(
+          Configuration configuration
+    ) {
+        return configuration.dsl().selectFrom(dev.callanalytics.db.tables.CallRollupsMeasures.CALL_ROLLUPS_MEASURES.call(
+        )).fetch();
+    }
+
+    /**
+     * Get <code>public.call_rollups_measures</code> as a table.
+     */
+    public static CallRollupsMeasures CALL_ROLLUPS_MEASURES() {
+        return dev.callanalytics.db.tables.CallRollupsMeasures.CALL_ROLLUPS_MEASURES.call(
+        );
+    }
+
+    /**
+     * Every measure of every (account, UTC day, assistant, phone bucket,
+     * service) whose rollup differs from its raw calls, of one account or of
+     * all: no rows means call_rollups is exact.
      */
     public static final CallRollupsVerify CALL_ROLLUPS_VERIFY = CallRollupsVerify.CALL_ROLLUPS_VERIFY;
 

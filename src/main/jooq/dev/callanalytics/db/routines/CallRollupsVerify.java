@@ -19,8 +19,9 @@ import org.jooq.impl.SQLDataType;
 
 
 /**
- * Every (account, UTC day, assistant, phone bucket) whose rollup differs from
- * its raw calls, of one account or of all: no rows means call_rollups is exact.
+ * Every measure of every (account, UTC day, assistant, phone bucket, service)
+ * whose rollup differs from its raw calls, of one account or of all: no rows
+ * means call_rollups is exact.
  */
 @SuppressWarnings({ "all", "unchecked", "rawtypes", "this-escape" })
 public class CallRollupsVerify extends AbstractRoutine<Record> {
@@ -58,30 +59,30 @@ public class CallRollupsVerify extends AbstractRoutine<Record> {
     public static final Parameter<String> PHONE_BUCKET = Internal.createParameter("phone_bucket", SQLDataType.CLOB, false);
 
     /**
-     * The parameter <code>public.call_rollups_verify.rollup_calls</code>.
+     * The parameter <code>public.call_rollups_verify.service</code>.
      */
-    public static final Parameter<Long> ROLLUP_CALLS = Internal.createParameter("rollup_calls", SQLDataType.BIGINT, false);
+    public static final Parameter<String> SERVICE = Internal.createParameter("service", SQLDataType.CLOB, false);
 
     /**
-     * The parameter <code>public.call_rollups_verify.actual_calls</code>.
+     * The parameter <code>public.call_rollups_verify.measure</code>.
      */
-    public static final Parameter<Long> ACTUAL_CALLS = Internal.createParameter("actual_calls", SQLDataType.BIGINT, false);
+    public static final Parameter<String> MEASURE = Internal.createParameter("measure", SQLDataType.CLOB, false);
 
     /**
-     * The parameter <code>public.call_rollups_verify.rollup_minutes</code>.
+     * The parameter <code>public.call_rollups_verify.rollup_value</code>.
      */
-    public static final Parameter<BigDecimal> ROLLUP_MINUTES = Internal.createParameter("rollup_minutes", SQLDataType.NUMERIC, false);
+    public static final Parameter<BigDecimal> ROLLUP_VALUE = Internal.createParameter("rollup_value", SQLDataType.NUMERIC, false);
 
     /**
-     * The parameter <code>public.call_rollups_verify.actual_minutes</code>.
+     * The parameter <code>public.call_rollups_verify.actual_value</code>.
      */
-    public static final Parameter<BigDecimal> ACTUAL_MINUTES = Internal.createParameter("actual_minutes", SQLDataType.NUMERIC, false);
+    public static final Parameter<BigDecimal> ACTUAL_VALUE = Internal.createParameter("actual_value", SQLDataType.NUMERIC, false);
 
     /**
      * Create a new routine call instance
      */
     public CallRollupsVerify() {
-        super("call_rollups_verify", Public.PUBLIC, DSL.comment("Every (account, UTC day, assistant, phone bucket) whose rollup differs from its raw calls, of one account or of all: no rows means call_rollups is exact."), SQLDataType.RECORD);
+        super("call_rollups_verify", Public.PUBLIC, DSL.comment("Every measure of every (account, UTC day, assistant, phone bucket, service) whose rollup differs from its raw calls, of one account or of all: no rows means call_rollups is exact."), SQLDataType.RECORD);
 
         setReturnParameter(RETURN_VALUE);
         addInParameter(ONLY_ACCOUNT);
@@ -89,10 +90,10 @@ public class CallRollupsVerify extends AbstractRoutine<Record> {
         addOutParameter(DAY);
         addOutParameter(ASSISTANT_ID);
         addOutParameter(PHONE_BUCKET);
-        addOutParameter(ROLLUP_CALLS);
-        addOutParameter(ACTUAL_CALLS);
-        addOutParameter(ROLLUP_MINUTES);
-        addOutParameter(ACTUAL_MINUTES);
+        addOutParameter(SERVICE);
+        addOutParameter(MEASURE);
+        addOutParameter(ROLLUP_VALUE);
+        addOutParameter(ACTUAL_VALUE);
     }
 
     /**
@@ -132,30 +133,30 @@ public class CallRollupsVerify extends AbstractRoutine<Record> {
     }
 
     /**
-     * Get the <code>rollup_calls</code> parameter OUT value from the routine
+     * Get the <code>service</code> parameter OUT value from the routine
      */
-    public Long getRollupCalls() {
-        return get(ROLLUP_CALLS);
+    public String getService() {
+        return get(SERVICE);
     }
 
     /**
-     * Get the <code>actual_calls</code> parameter OUT value from the routine
+     * Get the <code>measure</code> parameter OUT value from the routine
      */
-    public Long getActualCalls() {
-        return get(ACTUAL_CALLS);
+    public String getMeasure() {
+        return get(MEASURE);
     }
 
     /**
-     * Get the <code>rollup_minutes</code> parameter OUT value from the routine
+     * Get the <code>rollup_value</code> parameter OUT value from the routine
      */
-    public BigDecimal getRollupMinutes() {
-        return get(ROLLUP_MINUTES);
+    public BigDecimal getRollupValue() {
+        return get(ROLLUP_VALUE);
     }
 
     /**
-     * Get the <code>actual_minutes</code> parameter OUT value from the routine
+     * Get the <code>actual_value</code> parameter OUT value from the routine
      */
-    public BigDecimal getActualMinutes() {
-        return get(ACTUAL_MINUTES);
+    public BigDecimal getActualValue() {
+        return get(ACTUAL_VALUE);
     }
 }

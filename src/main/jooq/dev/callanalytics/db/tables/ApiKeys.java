@@ -84,9 +84,11 @@ public class ApiKeys extends TableImpl<ApiKeysRecord> {
 
     /**
      * The column <code>public.api_keys.scopes</code>. What the key may do: read
-     * (the analytics and call-log endpoints) and/or ingest (writing calls).
+     * (the analytics and call-log endpoints of its account), ingest (writing
+     * calls), admin (the operator's analytics across every account,
+     * /admin/analytics).
      */
-    public final TableField<ApiKeysRecord, String[]> SCOPES = createField(DSL.name("scopes"), SQLDataType.CLOB.array().nullable(false), this, "What the key may do: read (the analytics and call-log endpoints) and/or ingest (writing calls).");
+    public final TableField<ApiKeysRecord, String[]> SCOPES = createField(DSL.name("scopes"), SQLDataType.CLOB.array().nullable(false), this, "What the key may do: read (the analytics and call-log endpoints of its account), ingest (writing calls), admin (the operator's analytics across every account, /admin/analytics).");
 
     /**
      * The column <code>public.api_keys.created_at</code>. When the key was
@@ -203,7 +205,7 @@ public class ApiKeys extends TableImpl<ApiKeysRecord> {
     public List<Check<ApiKeysRecord>> getChecks() {
         return Arrays.asList(
             Internal.createCheck(this, DSL.name("api_keys_key_hash_check"), "((length(key_hash) = 32))", true),
-            Internal.createCheck(this, DSL.name("api_keys_scopes_check"), "(((cardinality(scopes) > 0) AND (scopes <@ ARRAY['read'::text, 'ingest'::text])))", true)
+            Internal.createCheck(this, DSL.name("api_keys_scopes_check"), "(((cardinality(scopes) > 0) AND (scopes <@ ARRAY['read'::text, 'ingest'::text, 'admin'::text])))", true)
         );
     }
 

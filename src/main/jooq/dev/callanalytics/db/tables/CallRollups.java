@@ -33,9 +33,10 @@ import org.jooq.impl.TableImpl;
 
 
 /**
- * Calls and minutes per account, UTC day, assistant and phone bucket,
- * maintained from calls by triggers in the same transaction as every write. Sum
- * these for whole days; a row may hold 0 calls after calls moved away.
+ * Calls, minutes, cost and usage per account, UTC day, assistant, phone bucket
+ * and service, maintained from calls by triggers in the same transaction as
+ * every write. Sum these for whole days; a row may hold zeros after calls moved
+ * away.
  */
 @SuppressWarnings({ "all", "unchecked", "rawtypes", "this-escape" })
 public class CallRollups extends TableImpl<CallRollupsRecord> {
@@ -90,12 +91,103 @@ public class CallRollups extends TableImpl<CallRollupsRecord> {
      */
     public final TableField<CallRollupsRecord, BigDecimal> MINUTES = createField(DSL.name("minutes"), SQLDataType.NUMERIC.nullable(false), this, "Exact sum of their call_duration_minutes (a call without one adds 0).");
 
+    /**
+     * The column <code>public.call_rollups.service</code>. The calls' service
+     * (call_service_label(calls.call_service)): the call_service, or unknown.
+     */
+    public final TableField<CallRollupsRecord, String> SERVICE = createField(DSL.name("service"), SQLDataType.CLOB.nullable(false).defaultValue(DSL.field(DSL.raw("'unknown'::text"), SQLDataType.CLOB)), this, "The calls' service (call_service_label(calls.call_service)): the call_service, or unknown.");
+
+    /**
+     * The column <code>public.call_rollups.cost</code>. Exact sum of their
+     * call_cost (a call without one adds 0).
+     */
+    public final TableField<CallRollupsRecord, BigDecimal> COST = createField(DSL.name("cost"), SQLDataType.NUMERIC.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.NUMERIC)), this, "Exact sum of their call_cost (a call without one adds 0).");
+
+    /**
+     * The column <code>public.call_rollups.billable_minutes</code>. Sum of
+     * their billable_duration_minutes (a call without them adds 0).
+     */
+    public final TableField<CallRollupsRecord, Long> BILLABLE_MINUTES = createField(DSL.name("billable_minutes"), SQLDataType.BIGINT.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.BIGINT)), this, "Sum of their billable_duration_minutes (a call without them adds 0).");
+
+    /**
+     * The column <code>public.call_rollups.usage_calls</code>. How many of the
+     * calls carry a usage object: the usage records the token endpoints count.
+     */
+    public final TableField<CallRollupsRecord, Long> USAGE_CALLS = createField(DSL.name("usage_calls"), SQLDataType.BIGINT.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.BIGINT)), this, "How many of the calls carry a usage object: the usage records the token endpoints count.");
+
+    /**
+     * The column <code>public.call_rollups.usage_minutes</code>. Exact sum of
+     * the minutes of the calls that carry usage.
+     */
+    public final TableField<CallRollupsRecord, BigDecimal> USAGE_MINUTES = createField(DSL.name("usage_minutes"), SQLDataType.NUMERIC.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.NUMERIC)), this, "Exact sum of the minutes of the calls that carry usage.");
+
+    /**
+     * The column <code>public.call_rollups.llm_input_audio_tokens</code>. Sum
+     * of usage.llm_input_audio_tokens (absent counts 0).
+     */
+    public final TableField<CallRollupsRecord, BigDecimal> LLM_INPUT_AUDIO_TOKENS = createField(DSL.name("llm_input_audio_tokens"), SQLDataType.NUMERIC.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.NUMERIC)), this, "Sum of usage.llm_input_audio_tokens (absent counts 0).");
+
+    /**
+     * The column <code>public.call_rollups.llm_input_text_tokens</code>. Sum of
+     * usage.llm_input_text_tokens.
+     */
+    public final TableField<CallRollupsRecord, BigDecimal> LLM_INPUT_TEXT_TOKENS = createField(DSL.name("llm_input_text_tokens"), SQLDataType.NUMERIC.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.NUMERIC)), this, "Sum of usage.llm_input_text_tokens.");
+
+    /**
+     * The column
+     * <code>public.call_rollups.llm_input_cached_audio_tokens</code>. Sum of
+     * usage.llm_input_cached_audio_tokens.
+     */
+    public final TableField<CallRollupsRecord, BigDecimal> LLM_INPUT_CACHED_AUDIO_TOKENS = createField(DSL.name("llm_input_cached_audio_tokens"), SQLDataType.NUMERIC.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.NUMERIC)), this, "Sum of usage.llm_input_cached_audio_tokens.");
+
+    /**
+     * The column <code>public.call_rollups.llm_input_cached_text_tokens</code>.
+     * Sum of usage.llm_input_cached_text_tokens.
+     */
+    public final TableField<CallRollupsRecord, BigDecimal> LLM_INPUT_CACHED_TEXT_TOKENS = createField(DSL.name("llm_input_cached_text_tokens"), SQLDataType.NUMERIC.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.NUMERIC)), this, "Sum of usage.llm_input_cached_text_tokens.");
+
+    /**
+     * The column <code>public.call_rollups.llm_output_audio_tokens</code>. Sum
+     * of usage.llm_output_audio_tokens.
+     */
+    public final TableField<CallRollupsRecord, BigDecimal> LLM_OUTPUT_AUDIO_TOKENS = createField(DSL.name("llm_output_audio_tokens"), SQLDataType.NUMERIC.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.NUMERIC)), this, "Sum of usage.llm_output_audio_tokens.");
+
+    /**
+     * The column <code>public.call_rollups.llm_output_text_tokens</code>. Sum
+     * of usage.llm_output_text_tokens.
+     */
+    public final TableField<CallRollupsRecord, BigDecimal> LLM_OUTPUT_TEXT_TOKENS = createField(DSL.name("llm_output_text_tokens"), SQLDataType.NUMERIC.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.NUMERIC)), this, "Sum of usage.llm_output_text_tokens.");
+
+    /**
+     * The column <code>public.call_rollups.llm_total_tokens</code>. Sum of
+     * usage.llm_total_tokens.
+     */
+    public final TableField<CallRollupsRecord, BigDecimal> LLM_TOTAL_TOKENS = createField(DSL.name("llm_total_tokens"), SQLDataType.NUMERIC.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.NUMERIC)), this, "Sum of usage.llm_total_tokens.");
+
+    /**
+     * The column <code>public.call_rollups.tts_characters</code>. Sum of
+     * usage.tts_characters_count.
+     */
+    public final TableField<CallRollupsRecord, BigDecimal> TTS_CHARACTERS = createField(DSL.name("tts_characters"), SQLDataType.NUMERIC.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.NUMERIC)), this, "Sum of usage.tts_characters_count.");
+
+    /**
+     * The column <code>public.call_rollups.tts_audio_seconds</code>. Sum of
+     * usage.tts_audio_duration, in seconds.
+     */
+    public final TableField<CallRollupsRecord, BigDecimal> TTS_AUDIO_SECONDS = createField(DSL.name("tts_audio_seconds"), SQLDataType.NUMERIC.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.NUMERIC)), this, "Sum of usage.tts_audio_duration, in seconds.");
+
+    /**
+     * The column <code>public.call_rollups.stt_audio_seconds</code>. Sum of
+     * usage.stt_audio_duration, in seconds.
+     */
+    public final TableField<CallRollupsRecord, BigDecimal> STT_AUDIO_SECONDS = createField(DSL.name("stt_audio_seconds"), SQLDataType.NUMERIC.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.NUMERIC)), this, "Sum of usage.stt_audio_duration, in seconds.");
+
     private CallRollups(Name alias, Table<CallRollupsRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
 
     private CallRollups(Name alias, Table<CallRollupsRecord> aliased, Field<?>[] parameters, Condition where) {
-        super(alias, null, aliased, parameters, DSL.comment("Calls and minutes per account, UTC day, assistant and phone bucket, maintained from calls by triggers in the same transaction as every write. Sum these for whole days; a row may hold 0 calls after calls moved away."), TableOptions.table(), where);
+        super(alias, null, aliased, parameters, DSL.comment("Calls, minutes, cost and usage per account, UTC day, assistant, phone bucket and service, maintained from calls by triggers in the same transaction as every write. Sum these for whole days; a row may hold zeros after calls moved away."), TableOptions.table(), where);
     }
 
     /**

@@ -24,8 +24,9 @@ import org.jooq.impl.TableImpl;
 
 
 /**
- * Every (account, UTC day, assistant, phone bucket) whose rollup differs from
- * its raw calls, of one account or of all: no rows means call_rollups is exact.
+ * Every measure of every (account, UTC day, assistant, phone bucket, service)
+ * whose rollup differs from its raw calls, of one account or of all: no rows
+ * means call_rollups is exact.
  */
 @SuppressWarnings({ "all", "unchecked", "rawtypes", "this-escape" })
 public class CallRollupsVerify extends TableImpl<CallRollupsVerifyRecord> {
@@ -66,24 +67,24 @@ public class CallRollupsVerify extends TableImpl<CallRollupsVerifyRecord> {
     public final TableField<CallRollupsVerifyRecord, String> PHONE_BUCKET = createField(DSL.name("phone_bucket"), SQLDataType.CLOB, this, "");
 
     /**
-     * The column <code>public.call_rollups_verify.rollup_calls</code>.
+     * The column <code>public.call_rollups_verify.service</code>.
      */
-    public final TableField<CallRollupsVerifyRecord, Long> ROLLUP_CALLS = createField(DSL.name("rollup_calls"), SQLDataType.BIGINT, this, "");
+    public final TableField<CallRollupsVerifyRecord, String> SERVICE = createField(DSL.name("service"), SQLDataType.CLOB, this, "");
 
     /**
-     * The column <code>public.call_rollups_verify.actual_calls</code>.
+     * The column <code>public.call_rollups_verify.measure</code>.
      */
-    public final TableField<CallRollupsVerifyRecord, Long> ACTUAL_CALLS = createField(DSL.name("actual_calls"), SQLDataType.BIGINT, this, "");
+    public final TableField<CallRollupsVerifyRecord, String> MEASURE = createField(DSL.name("measure"), SQLDataType.CLOB, this, "");
 
     /**
-     * The column <code>public.call_rollups_verify.rollup_minutes</code>.
+     * The column <code>public.call_rollups_verify.rollup_value</code>.
      */
-    public final TableField<CallRollupsVerifyRecord, BigDecimal> ROLLUP_MINUTES = createField(DSL.name("rollup_minutes"), SQLDataType.NUMERIC, this, "");
+    public final TableField<CallRollupsVerifyRecord, BigDecimal> ROLLUP_VALUE = createField(DSL.name("rollup_value"), SQLDataType.NUMERIC, this, "");
 
     /**
-     * The column <code>public.call_rollups_verify.actual_minutes</code>.
+     * The column <code>public.call_rollups_verify.actual_value</code>.
      */
-    public final TableField<CallRollupsVerifyRecord, BigDecimal> ACTUAL_MINUTES = createField(DSL.name("actual_minutes"), SQLDataType.NUMERIC, this, "");
+    public final TableField<CallRollupsVerifyRecord, BigDecimal> ACTUAL_VALUE = createField(DSL.name("actual_value"), SQLDataType.NUMERIC, this, "");
 
     private CallRollupsVerify(Name alias, Table<CallRollupsVerifyRecord> aliased) {
         this(alias, aliased, new Field[] {
@@ -96,7 +97,7 @@ public class CallRollupsVerify extends TableImpl<CallRollupsVerifyRecord> {
     }
 
     private CallRollupsVerify(Name alias, Table<CallRollupsVerifyRecord> aliased, Field<?>[] parameters, Condition where) {
-        super(alias, null, aliased, parameters, DSL.comment("Every (account, UTC day, assistant, phone bucket) whose rollup differs from its raw calls, of one account or of all: no rows means call_rollups is exact."), TableOptions.function(), where);
+        super(alias, null, aliased, parameters, DSL.comment("Every measure of every (account, UTC day, assistant, phone bucket, service) whose rollup differs from its raw calls, of one account or of all: no rows means call_rollups is exact."), TableOptions.function(), where);
     }
 
     /**

@@ -77,7 +77,9 @@ public class ApiKeysRecord extends UpdatableRecordImpl<ApiKeysRecord> {
 
     /**
      * Setter for <code>public.api_keys.scopes</code>. What the key may do: read
-     * (the analytics and call-log endpoints) and/or ingest (writing calls).
+     * (the analytics and call-log endpoints of its account), ingest (writing
+     * calls), admin (the operator's analytics across every account,
+     * /admin/analytics).
      */
     public ApiKeysRecord setScopes(String[] value) {
         set(3, value);
@@ -86,7 +88,9 @@ public class ApiKeysRecord extends UpdatableRecordImpl<ApiKeysRecord> {
 
     /**
      * Getter for <code>public.api_keys.scopes</code>. What the key may do: read
-     * (the analytics and call-log endpoints) and/or ingest (writing calls).
+     * (the analytics and call-log endpoints of its account), ingest (writing
+     * calls), admin (the operator's analytics across every account,
+     * /admin/analytics).
      */
     public String[] getScopes() {
         return (String[]) get(3);

@@ -10,14 +10,15 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.UUID;
 
-import org.jooq.Record4;
+import org.jooq.Record5;
 import org.jooq.impl.UpdatableRecordImpl;
 
 
 /**
- * Calls and minutes per account, UTC day, assistant and phone bucket,
- * maintained from calls by triggers in the same transaction as every write. Sum
- * these for whole days; a row may hold 0 calls after calls moved away.
+ * Calls, minutes, cost and usage per account, UTC day, assistant, phone bucket
+ * and service, maintained from calls by triggers in the same transaction as
+ * every write. Sum these for whole days; a row may hold zeros after calls moved
+ * away.
  */
 @SuppressWarnings({ "all", "unchecked", "rawtypes", "this-escape" })
 public class CallRollupsRecord extends UpdatableRecordImpl<CallRollupsRecord> {
@@ -124,13 +125,270 @@ public class CallRollupsRecord extends UpdatableRecordImpl<CallRollupsRecord> {
         return (BigDecimal) get(5);
     }
 
+    /**
+     * Setter for <code>public.call_rollups.service</code>. The calls' service
+     * (call_service_label(calls.call_service)): the call_service, or unknown.
+     */
+    public CallRollupsRecord setService(String value) {
+        set(6, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>public.call_rollups.service</code>. The calls' service
+     * (call_service_label(calls.call_service)): the call_service, or unknown.
+     */
+    public String getService() {
+        return (String) get(6);
+    }
+
+    /**
+     * Setter for <code>public.call_rollups.cost</code>. Exact sum of their
+     * call_cost (a call without one adds 0).
+     */
+    public CallRollupsRecord setCost(BigDecimal value) {
+        set(7, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>public.call_rollups.cost</code>. Exact sum of their
+     * call_cost (a call without one adds 0).
+     */
+    public BigDecimal getCost() {
+        return (BigDecimal) get(7);
+    }
+
+    /**
+     * Setter for <code>public.call_rollups.billable_minutes</code>. Sum of
+     * their billable_duration_minutes (a call without them adds 0).
+     */
+    public CallRollupsRecord setBillableMinutes(Long value) {
+        set(8, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>public.call_rollups.billable_minutes</code>. Sum of
+     * their billable_duration_minutes (a call without them adds 0).
+     */
+    public Long getBillableMinutes() {
+        return (Long) get(8);
+    }
+
+    /**
+     * Setter for <code>public.call_rollups.usage_calls</code>. How many of the
+     * calls carry a usage object: the usage records the token endpoints count.
+     */
+    public CallRollupsRecord setUsageCalls(Long value) {
+        set(9, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>public.call_rollups.usage_calls</code>. How many of the
+     * calls carry a usage object: the usage records the token endpoints count.
+     */
+    public Long getUsageCalls() {
+        return (Long) get(9);
+    }
+
+    /**
+     * Setter for <code>public.call_rollups.usage_minutes</code>. Exact sum of
+     * the minutes of the calls that carry usage.
+     */
+    public CallRollupsRecord setUsageMinutes(BigDecimal value) {
+        set(10, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>public.call_rollups.usage_minutes</code>. Exact sum of
+     * the minutes of the calls that carry usage.
+     */
+    public BigDecimal getUsageMinutes() {
+        return (BigDecimal) get(10);
+    }
+
+    /**
+     * Setter for <code>public.call_rollups.llm_input_audio_tokens</code>. Sum
+     * of usage.llm_input_audio_tokens (absent counts 0).
+     */
+    public CallRollupsRecord setLlmInputAudioTokens(BigDecimal value) {
+        set(11, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>public.call_rollups.llm_input_audio_tokens</code>. Sum
+     * of usage.llm_input_audio_tokens (absent counts 0).
+     */
+    public BigDecimal getLlmInputAudioTokens() {
+        return (BigDecimal) get(11);
+    }
+
+    /**
+     * Setter for <code>public.call_rollups.llm_input_text_tokens</code>. Sum of
+     * usage.llm_input_text_tokens.
+     */
+    public CallRollupsRecord setLlmInputTextTokens(BigDecimal value) {
+        set(12, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>public.call_rollups.llm_input_text_tokens</code>. Sum of
+     * usage.llm_input_text_tokens.
+     */
+    public BigDecimal getLlmInputTextTokens() {
+        return (BigDecimal) get(12);
+    }
+
+    /**
+     * Setter for
+     * <code>public.call_rollups.llm_input_cached_audio_tokens</code>. Sum of
+     * usage.llm_input_cached_audio_tokens.
+     */
+    public CallRollupsRecord setLlmInputCachedAudioTokens(BigDecimal value) {
+        set(13, value);
+        return this;
+    }
+
+    /**
+     * Getter for
+     * <code>public.call_rollups.llm_input_cached_audio_tokens</code>. Sum of
+     * usage.llm_input_cached_audio_tokens.
+     */
+    public BigDecimal getLlmInputCachedAudioTokens() {
+        return (BigDecimal) get(13);
+    }
+
+    /**
+     * Setter for <code>public.call_rollups.llm_input_cached_text_tokens</code>.
+     * Sum of usage.llm_input_cached_text_tokens.
+     */
+    public CallRollupsRecord setLlmInputCachedTextTokens(BigDecimal value) {
+        set(14, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>public.call_rollups.llm_input_cached_text_tokens</code>.
+     * Sum of usage.llm_input_cached_text_tokens.
+     */
+    public BigDecimal getLlmInputCachedTextTokens() {
+        return (BigDecimal) get(14);
+    }
+
+    /**
+     * Setter for <code>public.call_rollups.llm_output_audio_tokens</code>. Sum
+     * of usage.llm_output_audio_tokens.
+     */
+    public CallRollupsRecord setLlmOutputAudioTokens(BigDecimal value) {
+        set(15, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>public.call_rollups.llm_output_audio_tokens</code>. Sum
+     * of usage.llm_output_audio_tokens.
+     */
+    public BigDecimal getLlmOutputAudioTokens() {
+        return (BigDecimal) get(15);
+    }
+
+    /**
+     * Setter for <code>public.call_rollups.llm_output_text_tokens</code>. Sum
+     * of usage.llm_output_text_tokens.
+     */
+    public CallRollupsRecord setLlmOutputTextTokens(BigDecimal value) {
+        set(16, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>public.call_rollups.llm_output_text_tokens</code>. Sum
+     * of usage.llm_output_text_tokens.
+     */
+    public BigDecimal getLlmOutputTextTokens() {
+        return (BigDecimal) get(16);
+    }
+
+    /**
+     * Setter for <code>public.call_rollups.llm_total_tokens</code>. Sum of
+     * usage.llm_total_tokens.
+     */
+    public CallRollupsRecord setLlmTotalTokens(BigDecimal value) {
+        set(17, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>public.call_rollups.llm_total_tokens</code>. Sum of
+     * usage.llm_total_tokens.
+     */
+    public BigDecimal getLlmTotalTokens() {
+        return (BigDecimal) get(17);
+    }
+
+    /**
+     * Setter for <code>public.call_rollups.tts_characters</code>. Sum of
+     * usage.tts_characters_count.
+     */
+    public CallRollupsRecord setTtsCharacters(BigDecimal value) {
+        set(18, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>public.call_rollups.tts_characters</code>. Sum of
+     * usage.tts_characters_count.
+     */
+    public BigDecimal getTtsCharacters() {
+        return (BigDecimal) get(18);
+    }
+
+    /**
+     * Setter for <code>public.call_rollups.tts_audio_seconds</code>. Sum of
+     * usage.tts_audio_duration, in seconds.
+     */
+    public CallRollupsRecord setTtsAudioSeconds(BigDecimal value) {
+        set(19, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>public.call_rollups.tts_audio_seconds</code>. Sum of
+     * usage.tts_audio_duration, in seconds.
+     */
+    public BigDecimal getTtsAudioSeconds() {
+        return (BigDecimal) get(19);
+    }
+
+    /**
+     * Setter for <code>public.call_rollups.stt_audio_seconds</code>. Sum of
+     * usage.stt_audio_duration, in seconds.
+     */
+    public CallRollupsRecord setSttAudioSeconds(BigDecimal value) {
+        set(20, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>public.call_rollups.stt_audio_seconds</code>. Sum of
+     * usage.stt_audio_duration, in seconds.
+     */
+    public BigDecimal getSttAudioSeconds() {
+        return (BigDecimal) get(20);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
 
     @Override
-    public Record4<UUID, LocalDate, UUID, String> key() {
-        return (Record4) super.key();
+    public Record5<UUID, LocalDate, UUID, String, String> key() {
+        return (Record5) super.key();
     }
 
     // -------------------------------------------------------------------------
@@ -147,7 +405,7 @@ public class CallRollupsRecord extends UpdatableRecordImpl<CallRollupsRecord> {
     /**
      * Create a detached, initialised CallRollupsRecord
      */
-    public CallRollupsRecord(UUID accountId, LocalDate day, UUID assistantId, String phoneBucket, Long calls, BigDecimal minutes) {
+    public CallRollupsRecord(UUID accountId, LocalDate day, UUID assistantId, String phoneBucket, Long calls, BigDecimal minutes, String service, BigDecimal cost, Long billableMinutes, Long usageCalls, BigDecimal usageMinutes, BigDecimal llmInputAudioTokens, BigDecimal llmInputTextTokens, BigDecimal llmInputCachedAudioTokens, BigDecimal llmInputCachedTextTokens, BigDecimal llmOutputAudioTokens, BigDecimal llmOutputTextTokens, BigDecimal llmTotalTokens, BigDecimal ttsCharacters, BigDecimal ttsAudioSeconds, BigDecimal sttAudioSeconds) {
         super(CallRollups.CALL_ROLLUPS);
 
         setAccountId(accountId);
@@ -156,6 +414,21 @@ public class CallRollupsRecord extends UpdatableRecordImpl<CallRollupsRecord> {
         setPhoneBucket(phoneBucket);
         setCalls(calls);
         setMinutes(minutes);
+        setService(service);
+        setCost(cost);
+        setBillableMinutes(billableMinutes);
+        setUsageCalls(usageCalls);
+        setUsageMinutes(usageMinutes);
+        setLlmInputAudioTokens(llmInputAudioTokens);
+        setLlmInputTextTokens(llmInputTextTokens);
+        setLlmInputCachedAudioTokens(llmInputCachedAudioTokens);
+        setLlmInputCachedTextTokens(llmInputCachedTextTokens);
+        setLlmOutputAudioTokens(llmOutputAudioTokens);
+        setLlmOutputTextTokens(llmOutputTextTokens);
+        setLlmTotalTokens(llmTotalTokens);
+        setTtsCharacters(ttsCharacters);
+        setTtsAudioSeconds(ttsAudioSeconds);
+        setSttAudioSeconds(sttAudioSeconds);
         resetTouchedOnNotNull();
     }
 }

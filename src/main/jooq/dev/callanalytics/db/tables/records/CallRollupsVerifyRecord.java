@@ -14,8 +14,9 @@ import org.jooq.impl.TableRecordImpl;
 
 
 /**
- * Every (account, UTC day, assistant, phone bucket) whose rollup differs from
- * its raw calls, of one account or of all: no rows means call_rollups is exact.
+ * Every measure of every (account, UTC day, assistant, phone bucket, service)
+ * whose rollup differs from its raw calls, of one account or of all: no rows
+ * means call_rollups is exact.
  */
 @SuppressWarnings({ "all", "unchecked", "rawtypes", "this-escape" })
 public class CallRollupsVerifyRecord extends TableRecordImpl<CallRollupsVerifyRecord> {
@@ -83,62 +84,62 @@ public class CallRollupsVerifyRecord extends TableRecordImpl<CallRollupsVerifyRe
     }
 
     /**
-     * Setter for <code>public.call_rollups_verify.rollup_calls</code>.
+     * Setter for <code>public.call_rollups_verify.service</code>.
      */
-    public CallRollupsVerifyRecord setRollupCalls(Long value) {
+    public CallRollupsVerifyRecord setService(String value) {
         set(4, value);
         return this;
     }
 
     /**
-     * Getter for <code>public.call_rollups_verify.rollup_calls</code>.
+     * Getter for <code>public.call_rollups_verify.service</code>.
      */
-    public Long getRollupCalls() {
-        return (Long) get(4);
+    public String getService() {
+        return (String) get(4);
     }
 
     /**
-     * Setter for <code>public.call_rollups_verify.actual_calls</code>.
+     * Setter for <code>public.call_rollups_verify.measure</code>.
      */
-    public CallRollupsVerifyRecord setActualCalls(Long value) {
+    public CallRollupsVerifyRecord setMeasure(String value) {
         set(5, value);
         return this;
     }
 
     /**
-     * Getter for <code>public.call_rollups_verify.actual_calls</code>.
+     * Getter for <code>public.call_rollups_verify.measure</code>.
      */
-    public Long getActualCalls() {
-        return (Long) get(5);
+    public String getMeasure() {
+        return (String) get(5);
     }
 
     /**
-     * Setter for <code>public.call_rollups_verify.rollup_minutes</code>.
+     * Setter for <code>public.call_rollups_verify.rollup_value</code>.
      */
-    public CallRollupsVerifyRecord setRollupMinutes(BigDecimal value) {
+    public CallRollupsVerifyRecord setRollupValue(BigDecimal value) {
         set(6, value);
         return this;
     }
 
     /**
-     * Getter for <code>public.call_rollups_verify.rollup_minutes</code>.
+     * Getter for <code>public.call_rollups_verify.rollup_value</code>.
      */
-    public BigDecimal getRollupMinutes() {
+    public BigDecimal getRollupValue() {
         return (BigDecimal) get(6);
     }
 
     /**
-     * Setter for <code>public.call_rollups_verify.actual_minutes</code>.
+     * Setter for <code>public.call_rollups_verify.actual_value</code>.
      */
-    public CallRollupsVerifyRecord setActualMinutes(BigDecimal value) {
+    public CallRollupsVerifyRecord setActualValue(BigDecimal value) {
         set(7, value);
         return this;
     }
 
     /**
-     * Getter for <code>public.call_rollups_verify.actual_minutes</code>.
+     * Getter for <code>public.call_rollups_verify.actual_value</code>.
      */
-    public BigDecimal getActualMinutes() {
+    public BigDecimal getActualValue() {
         return (BigDecimal) get(7);
     }
 
@@ -156,17 +157,17 @@ public class CallRollupsVerifyRecord extends TableRecordImpl<CallRollupsVerifyRe
     /**
      * Create a detached, initialised CallRollupsVerifyRecord
      */
-    public CallRollupsVerifyRecord(UUID accountId, LocalDate day, UUID assistantId, String phoneBucket, Long rollupCalls, Long actualCalls, BigDecimal rollupMinutes, BigDecimal actualMinutes) {
+    public CallRollupsVerifyRecord(UUID accountId, LocalDate day, UUID assistantId, String phoneBucket, String service, String measure, BigDecimal rollupValue, BigDecimal actualValue) {
         super(CallRollupsVerify.CALL_ROLLUPS_VERIFY);
 
         setAccountId(accountId);
         setDay(day);
         setAssistantId(assistantId);
         setPhoneBucket(phoneBucket);
-        setRollupCalls(rollupCalls);
-        setActualCalls(actualCalls);
-        setRollupMinutes(rollupMinutes);
-        setActualMinutes(actualMinutes);
+        setService(service);
+        setMeasure(measure);
+        setRollupValue(rollupValue);
+        setActualValue(actualValue);
         resetTouchedOnNotNull();
     }
 }

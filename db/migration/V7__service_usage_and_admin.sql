@@ -1,0 +1,306 @@
+-- What the platform's later endpoints need: calls by telephony service, LLM/TTS/STT usage summed
+-- per account and assistant, and an operator's key that reads across accounts.
+--
+-- The daily rollups gain the service as a dimension (numbers and services go together, so the
+-- rows barely grow) and the usage, cost and billable minutes as measures, so that a year of any
+-- of them is a read of the rollups, not of every call's usage jsonb. The list of measures is
+-- written once (call_rollups_measures); the trigger, call_rollups_verify and call_rollups_rebuild
+-- all build their SQL from it.
+
+ALTER TABLE api_keys DROP CONSTRAINT api_keys_scopes_check;
+ALTER TABLE api_keys ADD CONSTRAINT api_keys_scopes_check
+    CHECK (cardinality(scopes) > 0 AND scopes <@ ARRAY['read', 'ingest', 'admin']::text[]);
+COMMENT ON COLUMN api_keys.scopes IS
+    'What the key may do: read (the analytics and call-log endpoints of its account), ingest (writing calls), admin (the operator''s analytics across every account, /admin/analytics).';
+
+
+CREATE FUNCTION usage_number(usage jsonb, key text) RETURNS numeric
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN jsonb_typeof(usage -> key) = 'number' THEN (usage ->> key)::numeric ELSE 0 END;
+
+COMMENT ON FUNCTION usage_number(jsonb, text) IS
+    'A number of a call''s usage object, such as usage_number(usage, ''llm_total_tokens''): 0 when the call has no usage, the key is absent or its value is not a number.';
+
+CREATE FUNCTION call_service_label(call_service text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN coalesce(nullif(btrim(call_service), ''), 'unknown');
+
+COMMENT ON FUNCTION call_service_label(text) IS
+    'The service a call counts under in /analytics/calls/by-service: its call_service, trimmed, or unknown when it has none.';
+
+
+-- One row per measure of call_rollups: its column and what one call adds to it (an expression
+-- over a row of calls). Adding a measure is a row here and a column in call_rollups.
+CREATE FUNCTION call_rollups_measures() RETURNS TABLE (measure text, per_call text)
+    LANGUAGE sql IMMUTABLE
+AS
+$$
+    VALUES ('calls',                         '1'),
+           ('minutes',                       'coalesce(call_duration_minutes, 0)'),
+           ('cost',                          'coalesce(call_cost, 0)'),
+           ('billable_minutes',              'coalesce(billable_duration_minutes, 0)'),
+           ('usage_calls',                   '(usage IS NOT NULL)::int'),
+           ('usage_minutes',                 'CASE WHEN usage IS NOT NULL THEN coalesce(call_duration_minutes, 0) ELSE 0 END'),
+           ('llm_input_audio_tokens',        'usage_number(usage, ''llm_input_audio_tokens'')'),
+           ('llm_input_text_tokens',         'usage_number(usage, ''llm_input_text_tokens'')'),
+           ('llm_input_cached_audio_tokens', 'usage_number(usage, ''llm_input_cached_audio_tokens'')'),
+           ('llm_input_cached_text_tokens',  'usage_number(usage, ''llm_input_cached_text_tokens'')'),
+           ('llm_output_audio_tokens',       'usage_number(usage, ''llm_output_audio_tokens'')'),
+           ('llm_output_text_tokens',        'usage_number(usage, ''llm_output_text_tokens'')'),
+           ('llm_total_tokens',              'usage_number(usage, ''llm_total_tokens'')'),
+           ('tts_characters',                'usage_number(usage, ''tts_characters_count'')'),
+           ('tts_audio_seconds',             'usage_number(usage, ''tts_audio_duration'')'),
+           ('stt_audio_seconds',             'usage_number(usage, ''stt_audio_duration'')')
+$$;
+
+COMMENT ON FUNCTION call_rollups_measures() IS
+    'The measures of call_rollups and what one call adds to each: the one list the rollup trigger, call_rollups_verify and call_rollups_rebuild are built from.';
+
+-- The rows one call adds to the rollups (sign 1) or takes away from them (sign -1), read from
+-- source (calls, or a trigger's transition table): the text of a SELECT.
+CREATE FUNCTION call_rollups_changes(source text, sign integer) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path = "${flyway:defaultSchema}", pg_temp
+AS
+$$
+    SELECT format('SELECT account_id, (started_at AT TIME ZONE ''UTC'')::date AS day, assistant_id, phone_bucket, '
+                  || 'call_service_label(call_service) AS service, %s FROM %s',
+                  string_agg(format('%s * (%s) AS %I', sign, m.per_call, m.measure), ', '), source)
+    FROM call_rollups_measures() m
+$$;
+
+COMMENT ON FUNCTION call_rollups_changes(text, integer) IS
+    'The SELECT (as text) of what the calls of a table add to call_rollups (sign 1) or take from it (sign -1), one row per call.';
+
+
+ALTER TABLE call_rollups
+    ADD COLUMN service                       text    NOT NULL DEFAULT 'unknown',
+    ADD COLUMN cost                          numeric NOT NULL DEFAULT 0,
+    ADD COLUMN billable_minutes              bigint  NOT NULL DEFAULT 0,
+    ADD COLUMN usage_calls                   bigint  NOT NULL DEFAULT 0,
+    ADD COLUMN usage_minutes                 numeric NOT NULL DEFAULT 0,
+    ADD COLUMN llm_input_audio_tokens        numeric NOT NULL DEFAULT 0,
+    ADD COLUMN llm_input_text_tokens         numeric NOT NULL DEFAULT 0,
+    ADD COLUMN llm_input_cached_audio_tokens numeric NOT NULL DEFAULT 0,
+    ADD COLUMN llm_input_cached_text_tokens  numeric NOT NULL DEFAULT 0,
+    ADD COLUMN llm_output_audio_tokens       numeric NOT NULL DEFAULT 0,
+    ADD COLUMN llm_output_text_tokens        numeric NOT NULL DEFAULT 0,
+    ADD COLUMN llm_total_tokens              numeric NOT NULL DEFAULT 0,
+    ADD COLUMN tts_characters                numeric NOT NULL DEFAULT 0,
+    ADD COLUMN tts_audio_seconds             numeric NOT NULL DEFAULT 0,
+    ADD COLUMN stt_audio_seconds             numeric NOT NULL DEFAULT 0;
+
+ALTER TABLE call_rollups DROP CONSTRAINT call_rollups_pkey;
+ALTER TABLE call_rollups ADD PRIMARY KEY (account_id, day, assistant_id, phone_bucket, service);
+
+-- The covering indexes of V3 and V4, with the service: by-service reads them as by-phone-number does.
+DROP INDEX call_rollups_account_assistant_day_idx;
+CREATE INDEX call_rollups_account_assistant_day_idx ON call_rollups (account_id, assistant_id, day)
+    INCLUDE (phone_bucket, service, calls, minutes);
+DROP INDEX call_rollups_account_day_idx;
+CREATE INDEX call_rollups_account_day_idx ON call_rollups (account_id, day)
+    INCLUDE (assistant_id, phone_bucket, service, calls, minutes);
+
+COMMENT ON TABLE call_rollups IS
+    'Calls, minutes, cost and usage per account, UTC day, assistant, phone bucket and service, maintained from calls by triggers in the same transaction as every write. Sum these for whole days; a row may hold zeros after calls moved away.';
+COMMENT ON COLUMN call_rollups.service IS 'The calls'' service (call_service_label(calls.call_service)): the call_service, or unknown.';
+COMMENT ON COLUMN call_rollups.cost IS 'Exact sum of their call_cost (a call without one adds 0).';
+COMMENT ON COLUMN call_rollups.billable_minutes IS 'Sum of their billable_duration_minutes (a call without them adds 0).';
+COMMENT ON COLUMN call_rollups.usage_calls IS 'How many of the calls carry a usage object: the usage records the token endpoints count.';
+COMMENT ON COLUMN call_rollups.usage_minutes IS 'Exact sum of the minutes of the calls that carry usage.';
+COMMENT ON COLUMN call_rollups.llm_input_audio_tokens IS 'Sum of usage.llm_input_audio_tokens (absent counts 0).';
+COMMENT ON COLUMN call_rollups.llm_input_text_tokens IS 'Sum of usage.llm_input_text_tokens.';
+COMMENT ON COLUMN call_rollups.llm_input_cached_audio_tokens IS 'Sum of usage.llm_input_cached_audio_tokens.';
+COMMENT ON COLUMN call_rollups.llm_input_cached_text_tokens IS 'Sum of usage.llm_input_cached_text_tokens.';
+COMMENT ON COLUMN call_rollups.llm_output_audio_tokens IS 'Sum of usage.llm_output_audio_tokens.';
+COMMENT ON COLUMN call_rollups.llm_output_text_tokens IS 'Sum of usage.llm_output_text_tokens.';
+COMMENT ON COLUMN call_rollups.llm_total_tokens IS 'Sum of usage.llm_total_tokens.';
+COMMENT ON COLUMN call_rollups.tts_characters IS 'Sum of usage.tts_characters_count.';
+COMMENT ON COLUMN call_rollups.tts_audio_seconds IS 'Sum of usage.tts_audio_duration, in seconds.';
+COMMENT ON COLUMN call_rollups.stt_audio_seconds IS 'Sum of usage.stt_audio_duration, in seconds.';
+
+
+-- The trigger of V3, built from the list of measures. Its rows still go in key order, so that
+-- concurrent writers lock rollups in one order.
+CREATE OR REPLACE FUNCTION call_rollups_follow_calls() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = "${flyway:defaultSchema}", pg_temp
+AS
+$$
+DECLARE
+    source  text;
+    columns text;
+    sums    text;
+    changed text;
+    applied text;
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        TRUNCATE call_rollups;
+        RETURN NULL;
+    END IF;
+    -- Each trigger has only the transition tables of its event: +1 for every row version
+    -- written, -1 for every one replaced or deleted.
+    source := CASE TG_OP
+                  WHEN 'INSERT' THEN call_rollups_changes('new_calls', 1)
+                  WHEN 'UPDATE' THEN call_rollups_changes('new_calls', 1) || ' UNION ALL ' || call_rollups_changes('old_calls', -1)
+                  ELSE call_rollups_changes('old_calls', -1)
+              END;
+    SELECT string_agg(format('%I', measure), ', '),
+           string_agg(format('sum(%I)', measure), ', '),
+           string_agg(format('sum(%I) <> 0', measure), ' OR '),
+           string_agg(format('%1$I = r.%1$I + excluded.%1$I', measure), ', ')
+    INTO columns, sums, changed, applied
+    FROM call_rollups_measures();
+    EXECUTE format(
+        'INSERT INTO call_rollups AS r (account_id, day, assistant_id, phone_bucket, service, %1$s)
+         SELECT account_id, day, assistant_id, phone_bucket, service, %2$s
+         FROM (%3$s) AS changes
+         GROUP BY account_id, day, assistant_id, phone_bucket, service
+         HAVING %4$s
+         ORDER BY account_id, day, assistant_id, phone_bucket, service
+         ON CONFLICT (account_id, day, assistant_id, phone_bucket, service) DO UPDATE SET %5$s',
+        columns, sums, source, changed, applied);
+    RETURN NULL;
+END
+$$;
+
+
+-- Verify and rebuild of V5, over every measure. Verify now says which measure differs.
+DROP FUNCTION call_rollups_verify(uuid);
+
+CREATE FUNCTION call_rollups_verify(only_account uuid DEFAULT NULL)
+    RETURNS TABLE (account_id   uuid,
+                   day          date,
+                   assistant_id uuid,
+                   phone_bucket text,
+                   service      text,
+                   measure      text,
+                   rollup_value numeric,
+                   actual_value numeric)
+    LANGUAGE plpgsql STABLE
+    SET search_path = "${flyway:defaultSchema}", pg_temp
+AS
+$$
+DECLARE
+    sums    text;
+    nonzero text;
+    pairs   text;
+BEGIN
+    SELECT string_agg(format('sum(%1$I) AS %1$I', m.measure), ', '),
+           string_agg(format('r.%I <> 0', m.measure), ' OR '),
+           string_agg(format('(%1$L, r.%1$I::numeric, a.%1$I::numeric)', m.measure), ', ')
+    INTO sums, nonzero, pairs
+    FROM call_rollups_measures() m;
+    RETURN QUERY EXECUTE format(
+        'WITH actual AS (
+             SELECT account_id, day, assistant_id, phone_bucket, service, %1$s
+             FROM (%2$s WHERE $1 IS NULL OR account_id = $1) AS changes
+             GROUP BY 1, 2, 3, 4, 5
+         ), rolled AS (
+             SELECT r.* FROM call_rollups r WHERE ($1 IS NULL OR r.account_id = $1) AND (%3$s)
+         )
+         SELECT coalesce(a.account_id, r.account_id), coalesce(a.day, r.day), coalesce(a.assistant_id, r.assistant_id),
+                coalesce(a.phone_bucket, r.phone_bucket), coalesce(a.service, r.service),
+                m.measure, coalesce(m.rollup_value, 0), coalesce(m.actual_value, 0)
+         FROM actual a
+         FULL JOIN rolled r
+                ON r.account_id = a.account_id AND r.day = a.day AND r.assistant_id = a.assistant_id
+               AND r.phone_bucket = a.phone_bucket AND r.service = a.service
+         CROSS JOIN LATERAL (VALUES %4$s) AS m (measure, rollup_value, actual_value)
+         WHERE coalesce(m.rollup_value, 0) <> coalesce(m.actual_value, 0)
+         ORDER BY 1, 2, 3, 4, 5, 6',
+        sums, call_rollups_changes('calls', 1), nonzero, pairs)
+    USING only_account;
+END
+$$;
+
+COMMENT ON FUNCTION call_rollups_verify(uuid) IS
+    'Every measure of every (account, UTC day, assistant, phone bucket, service) whose rollup differs from its raw calls, of one account or of all: no rows means call_rollups is exact.';
+
+CREATE OR REPLACE FUNCTION call_rollups_rebuild(only_account uuid DEFAULT NULL)
+    RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path = "${flyway:defaultSchema}", pg_temp
+AS
+$$
+DECLARE
+    columns text;
+    sums    text;
+    written bigint;
+BEGIN
+    -- Writers of calls wait until this transaction ends (reads go on), so that no trigger adds a
+    -- change to a rollup between its deletion and its recomputation.
+    LOCK TABLE calls IN SHARE MODE;
+    DELETE FROM call_rollups r WHERE only_account IS NULL OR r.account_id = only_account;
+    SELECT string_agg(format('%I', measure), ', '), string_agg(format('sum(%I)', measure), ', ')
+    INTO columns, sums
+    FROM call_rollups_measures();
+    EXECUTE format(
+        'INSERT INTO call_rollups (account_id, day, assistant_id, phone_bucket, service, %1$s)
+         SELECT account_id, day, assistant_id, phone_bucket, service, %2$s
+         FROM (%3$s WHERE $1 IS NULL OR account_id = $1) AS changes
+         GROUP BY 1, 2, 3, 4, 5
+         ORDER BY 1, 2, 3, 4, 5',
+        columns, sums, call_rollups_changes('calls', 1))
+    USING only_account;
+    GET DIAGNOSTICS written = ROW_COUNT;
+    RETURN written;
+END
+$$;
+
+REVOKE ALL ON FUNCTION call_rollups_verify(uuid) FROM PUBLIC;
+REVOKE ALL ON FUNCTION call_rollups_rebuild(uuid) FROM PUBLIC;
+
+-- The rollups of the calls already stored, by the new key and with every measure.
+SELECT call_rollups_rebuild();
+
+
+-- reporting.daily with the new dimension and measures (appended: a view keeps its columns' order).
+CREATE OR REPLACE VIEW reporting.daily WITH (security_barrier) AS
+SELECT r.account_id,
+       r.day,
+       to_char(r.day, 'IYYY-"W"IW') AS iso_week,
+       to_char(r.day, 'YYYY-MM')    AS month,
+       r.assistant_id,
+       a.assistant_name,
+       r.phone_bucket,
+       r.calls,
+       r.minutes,
+       r.service,
+       r.cost,
+       r.billable_minutes,
+       r.usage_calls,
+       r.usage_minutes,
+       r.llm_input_audio_tokens,
+       r.llm_input_text_tokens,
+       r.llm_input_cached_audio_tokens,
+       r.llm_input_cached_text_tokens,
+       r.llm_output_audio_tokens,
+       r.llm_output_text_tokens,
+       r.llm_total_tokens,
+       r.tts_characters,
+       r.tts_audio_seconds,
+       r.stt_audio_seconds
+FROM "${flyway:defaultSchema}".call_rollups r
+LEFT JOIN "${flyway:defaultSchema}".assistants a
+       ON a.account_id = r.account_id AND a.assistant_id = r.assistant_id
+WHERE r.calls > 0
+  AND r.account_id = ANY (ARRAY(SELECT s.account_id FROM "${flyway:defaultSchema}".reader_accounts s));
+
+COMMENT ON VIEW reporting.daily IS
+    'Calls, minutes, cost and usage per UTC day, assistant, phone bucket and service, kept exact in the same transaction as every write: sum these rows for anything over whole days (a year is thousands of rows, not millions of calls).';
+COMMENT ON COLUMN reporting.daily.service IS 'The calls'' telephony service (call_service, trimmed), or unknown: the bucket of /analytics/calls/by-service.';
+COMMENT ON COLUMN reporting.daily.cost IS 'Exact sum of their cost (a call without one adds 0).';
+COMMENT ON COLUMN reporting.daily.billable_minutes IS 'Sum of their billable minutes.';
+COMMENT ON COLUMN reporting.daily.usage_calls IS 'How many of the calls carry usage (the records the token endpoints count).';
+COMMENT ON COLUMN reporting.daily.usage_minutes IS 'Exact sum of the minutes of the calls that carry usage.';
+COMMENT ON COLUMN reporting.daily.llm_input_audio_tokens IS 'Sum of usage.llm_input_audio_tokens.';
+COMMENT ON COLUMN reporting.daily.llm_input_text_tokens IS 'Sum of usage.llm_input_text_tokens.';
+COMMENT ON COLUMN reporting.daily.llm_input_cached_audio_tokens IS 'Sum of usage.llm_input_cached_audio_tokens.';
+COMMENT ON COLUMN reporting.daily.llm_input_cached_text_tokens IS 'Sum of usage.llm_input_cached_text_tokens.';
+COMMENT ON COLUMN reporting.daily.llm_output_audio_tokens IS 'Sum of usage.llm_output_audio_tokens.';
+COMMENT ON COLUMN reporting.daily.llm_output_text_tokens IS 'Sum of usage.llm_output_text_tokens.';
+COMMENT ON COLUMN reporting.daily.llm_total_tokens IS 'Sum of usage.llm_total_tokens.';
+COMMENT ON COLUMN reporting.daily.tts_characters IS 'Sum of usage.tts_characters_count.';
+COMMENT ON COLUMN reporting.daily.tts_audio_seconds IS 'Sum of usage.tts_audio_duration, in seconds.';
+COMMENT ON COLUMN reporting.daily.stt_audio_seconds IS 'Sum of usage.stt_audio_duration, in seconds.';
