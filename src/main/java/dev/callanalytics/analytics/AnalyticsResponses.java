@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.UUID;
 
 /** The {@code data} of each analytics response, field for field as the contract names them. */
-final class AnalyticsResponses {
+public final class AnalyticsResponses {
 
     private AnalyticsResponses() {
     }
 
-    record Dashboard(long totalCalls,
+    public record Dashboard(long totalCalls,
                      BigDecimal totalDurationMinutes,
                      BigDecimal totalDurationHours,
                      BigDecimal avgDurationMinutes,
@@ -22,47 +22,60 @@ final class AnalyticsResponses {
                      DateRange dateRange) {
     }
 
-    record AssistantTotals(UUID assistantId,
+    public record AssistantTotals(UUID assistantId,
                            String assistantName,
                            long totalCalls,
                            BigDecimal totalDurationMinutes,
                            BigDecimal totalDurationHours,
                            BigDecimal avgDurationMinutes) {
 
-        static AssistantTotals of(UUID assistantId, String assistantName, long calls, BigDecimal exactMinutes) {
+        public static AssistantTotals of(UUID assistantId, String assistantName, long calls, BigDecimal exactMinutes) {
             return new AssistantTotals(assistantId, assistantName, calls, Durations.minutes(exactMinutes),
                                        Durations.hours(exactMinutes), Durations.average(exactMinutes, calls));
         }
     }
 
-    record PhoneBucketTotals(String phoneNumber,
+    public record PhoneBucketTotals(String phoneNumber,
                              long totalCalls,
                              BigDecimal totalDurationMinutes,
                              BigDecimal totalDurationHours,
                              BigDecimal avgDurationMinutes) {
 
-        static PhoneBucketTotals of(String bucket, long calls, BigDecimal exactMinutes) {
+        public static PhoneBucketTotals of(String bucket, long calls, BigDecimal exactMinutes) {
             return new PhoneBucketTotals(bucket, calls, Durations.minutes(exactMinutes),
                                          Durations.hours(exactMinutes), Durations.average(exactMinutes, calls));
         }
     }
 
-    record TimeBucket(String date,
+    public record TimeBucket(String date,
                       long totalCalls,
                       BigDecimal totalDurationMinutes,
                       BigDecimal totalDurationHours) {
 
-        static TimeBucket of(String label, long calls, BigDecimal exactMinutes) {
+        public static TimeBucket of(String label, long calls, BigDecimal exactMinutes) {
             return new TimeBucket(label, calls, Durations.minutes(exactMinutes), Durations.hours(exactMinutes));
         }
     }
 
-    record ByAssistant(List<AssistantTotals> assistants) {
+    public record ServiceTotals(String service,
+                                long totalCalls,
+                                BigDecimal totalDurationMinutes,
+                                BigDecimal totalDurationHours) {
+
+        public static ServiceTotals of(String service, long calls, BigDecimal exactMinutes) {
+            return new ServiceTotals(service, calls, Durations.minutes(exactMinutes), Durations.hours(exactMinutes));
+        }
     }
 
-    record ByPhoneNumber(List<PhoneBucketTotals> phoneNumbers) {
+    public record ByService(List<ServiceTotals> services) {
     }
 
-    record ByTime(List<TimeBucket> timeSeries, String granularity) {
+    public record ByAssistant(List<AssistantTotals> assistants) {
+    }
+
+    public record ByPhoneNumber(List<PhoneBucketTotals> phoneNumbers) {
+    }
+
+    public record ByTime(List<TimeBucket> timeSeries, String granularity) {
     }
 }

@@ -1,33 +1,44 @@
 package dev.callanalytics.analytics;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.RoundingMode;
 
 /**
  * The contract's rounding, in one place: PostgreSQL sums minutes exactly (numeric), and each
  * output value is derived from that exact sum and rounded once, to two decimals, half up.
  */
-final class Durations {
+public final class Durations {
 
     private static final BigDecimal MINUTES_PER_HOUR = BigDecimal.valueOf(60);
 
     private Durations() {
     }
 
-    static BigDecimal minutes(BigDecimal exactMinutes) {
+    public static BigDecimal minutes(BigDecimal exactMinutes) {
         return round(orZero(exactMinutes));
     }
 
-    static BigDecimal hours(BigDecimal exactMinutes) {
+    public static BigDecimal hours(BigDecimal exactMinutes) {
         return orZero(exactMinutes).divide(MINUTES_PER_HOUR, 2, RoundingMode.HALF_UP);
     }
 
     /** Total minutes over the number of calls; 0 when there are none. */
-    static BigDecimal average(BigDecimal exactMinutes, long calls) {
+    public static BigDecimal average(BigDecimal exactMinutes, long calls) {
         if (calls == 0) {
             return round(BigDecimal.ZERO);
         }
         return orZero(exactMinutes).divide(BigDecimal.valueOf(calls), 2, RoundingMode.HALF_UP);
+    }
+
+    /** Seconds (of audio, say) as they are reported: rounded once, to two decimals, half up. */
+    public static BigDecimal seconds(BigDecimal exactSeconds) {
+        return round(orZero(exactSeconds));
+    }
+
+    /** A count that is whole by nature (tokens, characters), as an integer. */
+    public static BigInteger whole(BigDecimal exactCount) {
+        return orZero(exactCount).setScale(0, RoundingMode.HALF_UP).toBigIntegerExact();
     }
 
     private static BigDecimal round(BigDecimal value) {

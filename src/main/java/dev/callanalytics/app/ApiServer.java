@@ -1,5 +1,7 @@
 package dev.callanalytics.app;
 
+import dev.callanalytics.admin.AdminService;
+import dev.callanalytics.analytics.AnalyticsQueries;
 import dev.callanalytics.analytics.AnalyticsService;
 import dev.callanalytics.auth.AccountQueries;
 import dev.callanalytics.auth.Authenticator;
@@ -15,6 +17,8 @@ import dev.callanalytics.http.Routes;
 import dev.callanalytics.http.TransportErrors;
 import dev.callanalytics.ingest.CallWriter;
 import dev.callanalytics.ingest.IngestService;
+import dev.callanalytics.usage.UsageQueries;
+import dev.callanalytics.usage.UsageService;
 import io.helidon.http.DirectHandler.EventType;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.DirectHandlers;
@@ -46,8 +50,13 @@ public final class ApiServer {
     public static WebServer start(Settings settings, ServerPools pools, Clock clock) {
         requireFree(settings.serverPort());
         var auth = new Authenticator(new AccountQueries(Database.dsl(pools.reads())), new AccountQueries(Database.dsl(pools.writes())));
-        var analytics = new AnalyticsService(Database.analyticsDsl(pools.analyticsReads()), auth, clock);
-        var callLogs = new CallLogsService(Database.analyticsDsl(pools.analyticsReads()), auth);
+        var analyticsDsl = Database.analyticsDsl(pools.analyticsReads());
+        var analyticsQueries = new AnalyticsQueries(analyticsDsl);
+        var usageQueries = new UsageQueries(analyticsDsl);
+        var analytics = new AnalyticsService(analyticsQueries, auth, clock);
+        var usage = new UsageService(usageQueries, analyticsQueries, auth, clock);
+        var admin = new AdminService(analyticsDsl, analyticsQueries, usageQueries, auth, clock);
+        var callLogs = new CallLogsService(analyticsDsl, auth);
         var writer = new CallWriter(pools.writes(), new CallWriter.Limits(settings.spoolDirectory(), settings.importTimeout(),
                                                                           settings.parallelImports()));
         var ingest = new IngestService(writer, auth, pools.bodies(), settings.spoolDirectory(),
@@ -78,7 +87,7 @@ public final class ApiServer {
                                                                      settings.readTimeout()))
                               // the messages Helidon marks safe reach TransportErrors, which words the answer
                               .errorHandling(errors -> errors.includeEntity(true))
-                              .routing(routing -> routes(routing, analytics, callLogs, ingest, health))
+                              .routing(routing -> routes(routing, analytics, usage, admin, callLogs, ingest, health))
                               .build();
         // Helidon logs a port it cannot bind and comes back with a server that is not running.
         try {
@@ -94,15 +103,17 @@ public final class ApiServer {
         return server;
     }
 
-    private static void routes(HttpRouting.Builder routing, AnalyticsService analytics, CallLogsService callLogs,
-                               IngestService ingest, HealthService health) {
+    private static void routes(HttpRouting.Builder routing, AnalyticsService analytics, UsageService usage, AdminService admin,
+                               CallLogsService callLogs, IngestService ingest, HealthService health) {
         ErrorResponses.register(routing);
         routing.addFilter(ApiServer::logRequest)
                .addFilter(RequestScreening::screen)
                .register("/health", health);
         Routes.get(routing, OpenApiDocument.PATH, OpenApiDocument::serve);
-        routing.register("/analytics", analytics)
+        routing.register("/analytics", analytics, usage)
                .register("/assistant", callLogs)
+               // the one route group that reads across accounts (the admin scope's)
+               .register("/admin/analytics", admin)
                .register("/", ingest)
                .any(ErrorResponses::unknownRoute);
     }

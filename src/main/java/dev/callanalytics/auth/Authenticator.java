@@ -52,7 +52,7 @@ public final class Authenticator {
     /** The caller of a bare key (as a webhook sends it in its URL), checked for {@code scope}. */
     public Caller authenticateKey(String key, Scope scope) {
         // what cannot be a key is refused without asking the database
-        var accounts = scope == Scope.READ ? readers : writers;
+        var accounts = scope == Scope.INGEST ? writers : readers;
         var caller = (ApiKey.isWellFormed(key) ? accounts.findCaller(key) : Optional.<Caller>empty())
                              .orElseThrow(() -> ApiException.unauthorized("Invalid or revoked API key"));
         if (!caller.scopes().contains(scope)) {

@@ -7,7 +7,9 @@ public enum Scope {
     /** The analytics and call-log endpoints. */
     READ,
     /** Writing calls. */
-    INGEST;
+    INGEST,
+    /** The operator's analytics across every account (/admin/analytics); nothing else. */
+    ADMIN;
 
     /** The name stored in {@code api_keys.scopes} and typed on the command line. */
     public String label() {
@@ -20,6 +22,6 @@ public enum Scope {
                 return scope;
             }
         }
-        throw new IllegalArgumentException("unknown scope '" + label + "': use read or ingest");
+        throw new IllegalArgumentException("unknown scope '" + label + "': use read, ingest or admin");
     }
 }

@@ -97,7 +97,7 @@ public final class CallParser {
                 f.instant("agent_ready_at", false),
                 f.text("call_end_reason"),
                 f.integer("billable_duration_minutes", 0, Integer.MAX_VALUE),
-                f.object("usage"),
+                f.usage("usage"),
                 transcripts(json.get("transcripts"), f));
         return f.problems.isEmpty() ? new Valid(call) : new Invalid(room, List.copyOf(f.problems));
     }
@@ -323,6 +323,44 @@ public final class CallParser {
                 return null;
             }
             return node.toString();
+        }
+
+        /**
+         * The usage object of an end-call report: any JSON object (kept whole), whose numbers the
+         * token endpoints sum being what they say: counts whole and not negative, seconds not negative.
+         */
+        String usage(String name) {
+            var json = object(name);
+            if (json == null) {
+                return null;
+            }
+            var node = value(name);
+            int problemsBefore = problems.size();
+            for (var key : IncomingCall.USAGE_COUNTS) {
+                usageNumber(node, name, key, true);
+            }
+            for (var key : IncomingCall.USAGE_SECONDS) {
+                usageNumber(node, name, key, false);
+            }
+            return problems.size() == problemsBefore ? json : null;
+        }
+
+        private void usageNumber(JsonNode usage, String name, String key, boolean whole) {
+            var node = usage.get(key);
+            if (node == null || node.isNull()) {
+                return;
+            }
+            var path = prefix + name + "." + key;
+            if (!node.isNumber() || node.decimalValue().signum() < 0) {
+                problem(path + ": must be a number of at least 0, got " + describe(node));
+                return;
+            }
+            var value = node.decimalValue();
+            if (integerDigits(value) > MAX_INTEGER_DIGITS + 3 || value.scale() > MAX_FRACTION_DIGITS) {
+                problem(path + ": must be less than 1e15 with at most " + MAX_FRACTION_DIGITS + " decimals, got " + describe(node));
+            } else if (whole && value.stripTrailingZeros().scale() > 0) {
+                problem(path + ": must be a whole number, got " + describe(node));
+            }
         }
 
         /** The first part of a JSON value that jsonb cannot keep (NUL, a lone surrogate, a number past numeric's range). */

@@ -42,6 +42,12 @@ public record IncomingCall(String roomName,
     /** A call in one of these is still in progress; every other status is terminal. */
     public static final Set<String> IN_PROGRESS = Set.of("initiated", "answered");
     public static final List<String> CALL_TYPES = List.of("outbound", "inbound", "web");
+    /** The counts of a usage object that the token endpoints sum (as integers). */
+    public static final List<String> USAGE_COUNTS = List.of(
+            "llm_input_audio_tokens", "llm_input_text_tokens", "llm_input_cached_audio_tokens", "llm_input_cached_text_tokens",
+            "llm_output_audio_tokens", "llm_output_text_tokens", "llm_total_tokens", "tts_characters_count");
+    /** The durations of a usage object that the token endpoints sum, in seconds. */
+    public static final List<String> USAGE_SECONDS = List.of("tts_audio_duration", "stt_audio_duration");
 
     /** One line of a transcript. */
     public record Utterance(String speaker, String text, Instant timestamp) {

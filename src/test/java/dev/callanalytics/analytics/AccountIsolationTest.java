@@ -3,6 +3,7 @@ package dev.callanalytics.analytics;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.callanalytics.testing.TestApi;
 import dev.callanalytics.testing.TestApi.Account;
+import org.jooq.JSONB;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,8 +39,10 @@ class AccountIsolationTest {
         // Same room names, same assistant id, same number, different everything else.
         for (int i = 0; i < 3; i++) {
             var room = "room-" + i;
-            api.calls(alpha).add(SHARED, day.plusSeconds(i), "10", c -> c.setRoomName(room).setAssistantName("Alpha Bot").setPlatformNumber("+100"));
-            api.calls(beta).add(SHARED, day.plusSeconds(i), "1", c -> c.setRoomName(room).setAssistantName("Beta Bot").setPlatformNumber("+100"));
+            api.calls(alpha).add(SHARED, day.plusSeconds(i), "10", c -> c.setRoomName(room).setAssistantName("Alpha Bot").setPlatformNumber("+100")
+                    .setCallService("exotel").setUsage(JSONB.valueOf("{\"llm_total_tokens\": 1000}")));
+            api.calls(beta).add(SHARED, day.plusSeconds(i), "1", c -> c.setRoomName(room).setAssistantName("Beta Bot").setPlatformNumber("+100")
+                    .setCallService("twilio").setUsage(JSONB.valueOf("{\"llm_total_tokens\": 1}")));
         }
         api.calls(alpha).add(ONLY_ALPHA, day, "7", c -> c.setRoomName("alpha-only").setAssistantName("Secret Bot").setPlatformNumber("+999"));
     }
@@ -76,10 +79,31 @@ class AccountIsolationTest {
     }
 
     @Test
+    void byServiceAndTokenUsageShowTheCallersCallsOnly() {
+        var expectedServices = """
+                {'services': [{'service': 'twilio', 'total_calls': 3, 'total_duration_minutes': 3, 'total_duration_hours': 0.05}]}
+                """;
+        assertJson(expectedServices, api.get("/analytics/calls/by-service?" + RANGE, beta).data());
+        assertJson(expectedServices, api.get("/analytics/calls/by-service?" + RANGE + "&assistant_id=" + SHARED, beta).data());
+        assertEquals(3, api.get("/analytics/tokens/summary?" + RANGE, beta).data().get("total_llm_tokens").asInt());
+        assertEquals(3, api.get("/analytics/tokens/summary?" + RANGE + "&assistant_id=" + SHARED, beta).data().get("total_llm_tokens").asInt());
+        assertJson("""
+                {'assistants': [{'assistant_id': '11111111-1111-1111-1111-111111111111', 'total_calls': 3, 'total_llm_tokens': 3,
+                  'total_llm_input_audio_tokens': 0, 'total_llm_output_text_tokens': 0, 'total_tts_characters': 0,
+                  'total_tts_audio_duration': 0, 'total_stt_audio_duration': 0, 'total_call_duration_minutes': 3,
+                  'total_call_duration_hours': 0.05}]}
+                """, api.get("/analytics/tokens/by-assistant?" + RANGE, beta).data());
+        // and no read key of an account reaches the operator's view of every account
+        assertEquals(403, api.get("/admin/analytics/calls/by-account", beta).status());
+    }
+
+    @Test
     void anotherAccountsAssistantDoesNotExistForTheCaller() {
         for (var path : new String[]{
                 "/assistant/call-logs/" + ONLY_ALPHA,
                 "/analytics/calls/by-phone-number?assistant_id=" + ONLY_ALPHA,
+                "/analytics/calls/by-service?assistant_id=" + ONLY_ALPHA,
+                "/analytics/tokens/summary?assistant_id=" + ONLY_ALPHA,
                 "/analytics/calls/by-time?assistant_id=" + ONLY_ALPHA}) {
             var response = api.get(path, beta);
             assertEquals(404, response.status(), path);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.callanalytics.analytics.AnalyticsResponses.ByAssistant;
 import dev.callanalytics.analytics.AnalyticsResponses.ByPhoneNumber;
+import dev.callanalytics.analytics.AnalyticsResponses.ByService;
+import dev.callanalytics.auth.Scope;
 import dev.callanalytics.analytics.AnalyticsResponses.ByTime;
 import dev.callanalytics.http.DateRange;
 import dev.callanalytics.http.Json;
@@ -21,6 +23,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -32,8 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The rollups never change an answer: on random calls, written through every write path
  * (imports, reports that move calls between days, assistants and buckets, stale reports, SQL
- * updates and deletes), every analytics endpoint answers random ranges, granularities and
- * filters exactly as the raw calls alone do ({@link RawAnalytics}), to the cent.
+ * updates and deletes), every analytics endpoint (the account's and the operator's, calls and
+ * token usage) answers random ranges, granularities and filters exactly as the raw calls alone
+ * do ({@link RawAnalytics}), to the cent.
  */
 class AnalyticsPropertyTest {
 
@@ -46,6 +50,7 @@ class AnalyticsPropertyTest {
     static RawAnalytics raw;
     static final List<Account> accounts = new ArrayList<>();
     static final List<List<UUID>> assistants = new ArrayList<>();
+    static String adminKey;
 
     @BeforeAll
     static void load() {
@@ -68,6 +73,10 @@ class AnalyticsPropertyTest {
         api.ctx().execute("update calls set call_duration_minutes = call_duration_minutes * 2 where account_id = ? and room_name like 'r1%'", first);
         api.ctx().execute("update calls set started_at = started_at - interval '3 days 5 hours' where account_id = ? and room_name like 'r2%'", first);
         api.ctx().execute("delete from calls where account_id = ? and room_name like 'r3%'", first);
+        api.ctx().execute("update calls set usage = coalesce(usage, '{}') || '{\"llm_total_tokens\": 77}', call_service = 'plivo'"
+                          + " where account_id = ? and room_name like 'r4%'", first);
+        api.ctx().execute("update calls set usage = null where account_id = ? and room_name like 'r5%'", first);
+        adminKey = api.newKey(api.newAccount("property operator"), EnumSet.of(Scope.ADMIN));
     }
 
     /** Calls r{from}..r{to-1} over the 70 days around NOW, some in the future, some on midnights. */
@@ -90,9 +99,18 @@ class AnalyticsPropertyTest {
                 default -> "\"+15550003\"";
             };
             var type = random.nextInt(8) == 0 ? "web" : "outbound";
+            var service = switch (random.nextInt(6)) {
+                case 0 -> "null";
+                case 1 -> "\"  \"";
+                case 2 -> "\" exotel\"";
+                case 3 -> "\"exotel\"";
+                default -> "\"twilio\"";
+            };
+            var usage = random.nextInt(3) == 0 ? "null" : usage(random);
             lines.append("{\"room_name\": \"r").append(i).append("\", \"assistant_id\": \"").append(ids.get(random.nextInt(ids.size())))
                  .append("\", \"assistant_name\": \"Bot ").append(random.nextInt(3)).append("\", \"call_type\": \"").append(type)
-                 .append("\", \"platform_number\": ").append(platform)
+                 .append("\", \"platform_number\": ").append(platform).append(", \"call_service\": ").append(service)
+                 .append(", \"usage\": ").append(usage)
                  .append(", \"call_status\": \"").append(statuses[random.nextInt(statuses.length)])
                  .append("\", \"started_at\": \"").append(started).append("\", \"call_duration_minutes\": ").append(minutes).append("}\n");
         }
@@ -100,17 +118,39 @@ class AnalyticsPropertyTest {
         assertEquals(200, response.status(), response.body());
     }
 
+    /** A usage object with some of the keys the token endpoints sum, whole counts and seconds with decimals. */
+    static String usage(Random random) {
+        var keys = new ArrayList<String>();
+        for (var key : List.of("llm_input_audio_tokens", "llm_input_text_tokens", "llm_input_cached_audio_tokens", "llm_input_cached_text_tokens",
+                               "llm_output_audio_tokens", "llm_output_text_tokens", "llm_total_tokens", "tts_characters_count")) {
+            if (random.nextInt(3) > 0) {
+                keys.add("\"" + key + "\": " + random.nextInt(5000));
+            }
+        }
+        for (var key : List.of("tts_audio_duration", "stt_audio_duration")) {
+            if (random.nextInt(3) > 0) {
+                keys.add("\"" + key + "\": " + BigDecimal.valueOf(random.nextInt(1_000_000), 3).toPlainString());
+            }
+        }
+        return "{" + String.join(", ", keys) + "}";
+    }
+
     @Test
     void theRollupsHoldExactlyWhatTheRawCallsAddUpTo() {
         var differences = api.ctx().fetch("""
                 select * from (
-                  select account_id, day, assistant_id, phone_bucket, sum(calls) as calls, sum(minutes) as minutes
-                  from call_rollups group by 1, 2, 3, 4 having sum(calls) <> 0 or sum(minutes) <> 0) r
+                  select account_id, day, assistant_id, phone_bucket, service, sum(calls) as calls, sum(minutes) as minutes,
+                         sum(usage_calls) as usage_calls, sum(llm_total_tokens) as tokens, sum(stt_audio_seconds) as stt
+                  from call_rollups group by 1, 2, 3, 4, 5 having sum(calls) <> 0 or sum(minutes) <> 0 or sum(usage_calls) <> 0) r
                 full join (
                   select account_id, (started_at at time zone 'UTC')::date as day, assistant_id, phone_bucket,
-                         count(*) as calls, coalesce(sum(call_duration_minutes), 0) as minutes
-                  from calls group by 1, 2, 3, 4) c using (account_id, day, assistant_id, phone_bucket)
-                where r.calls is distinct from c.calls or r.minutes is distinct from c.minutes""");
+                         coalesce(nullif(btrim(call_service), ''), 'unknown') as service,
+                         count(*) as calls, coalesce(sum(call_duration_minutes), 0) as minutes, count(usage) as usage_calls,
+                         coalesce(sum((usage ->> 'llm_total_tokens')::numeric), 0) as tokens,
+                         coalesce(sum((usage ->> 'stt_audio_duration')::numeric), 0) as stt
+                  from calls group by 1, 2, 3, 4, 5) c using (account_id, day, assistant_id, phone_bucket, service)
+                where r.calls is distinct from c.calls or r.minutes is distinct from c.minutes
+                   or r.usage_calls is distinct from c.usage_calls or r.tokens is distinct from c.tokens or r.stt is distinct from c.stt""");
         assertEquals(0, differences.size(), differences::format);
     }
 
@@ -128,7 +168,9 @@ class AnalyticsPropertyTest {
             var granularity = Granularity.values()[random.nextInt(3)];
             String path;
             Object expected;
-            switch (i % 4) {
+            var key = account.readKey();
+            var both = accounts.stream().map(Account::id).toList();
+            switch (i % 9) {
                 case 0 -> {
                     path = "/analytics/dashboard?" + query;
                     expected = raw.dashboard(account.id(), expectedRange, Periods.at(NOW));
@@ -141,12 +183,35 @@ class AnalyticsPropertyTest {
                     path = "/analytics/calls/by-phone-number?" + query + assistantParam;
                     expected = new ByPhoneNumber(raw.byPhoneNumber(account.id(), expectedRange, assistant));
                 }
-                default -> {
+                case 3 -> {
                     path = "/analytics/calls/by-time?granularity=" + granularity.label() + "&" + query + assistantParam;
                     expected = new ByTime(raw.byTime(account.id(), expectedRange, granularity, assistant), granularity.label());
                 }
+                case 4 -> {
+                    path = "/analytics/calls/by-service?" + query + assistantParam;
+                    expected = new ByService(raw.byService(List.of(account.id()), expectedRange, assistant));
+                }
+                case 5 -> {
+                    path = "/analytics/tokens/summary?" + query + assistantParam;
+                    expected = raw.tokenSummary(List.of(account.id()), expectedRange, assistant);
+                }
+                case 6 -> {
+                    path = "/admin/analytics/calls/by-service?" + query;
+                    expected = new ByService(raw.byService(both, expectedRange, Optional.empty()));
+                    key = adminKey;
+                }
+                case 7 -> {
+                    path = "/admin/analytics/calls/by-phone-number?" + query;
+                    expected = new ByPhoneNumber(raw.byPhoneNumber(both, expectedRange));
+                    key = adminKey;
+                }
+                default -> {
+                    path = "/admin/analytics/tokens/summary?" + query;
+                    expected = raw.tokenSummary(both, expectedRange, Optional.empty());
+                    key = adminKey;
+                }
             }
-            var response = api.get(path, account);
+            var response = api.get(path, key);
             assertEquals(200, response.status(), path + ": " + response.body());
             JsonNode expectedJson = JSON.valueToTree(expected);
             try {
@@ -154,6 +219,25 @@ class AnalyticsPropertyTest {
             } catch (AssertionError e) {
                 throw new AssertionError("case " + i + " (seed " + SEED + "): " + path + "\n" + e.getMessage(), e);
             }
+        }
+    }
+
+    @Test
+    void tokensByAssistantAnswerAsTheRawCallsDo() {
+        var random = new Random(SEED + 3);
+        for (int i = 0; i < 40; i++) {
+            var account = accounts.get(random.nextInt(accounts.size()));
+            var range = randomRange(random);
+            var expected = raw.tokensByAssistant(account.id(), range.applied());
+            var response = api.get("/analytics/tokens/by-assistant?" + range.query(), account);
+            assertEquals(200, response.status(), response.body());
+            var actual = new ArrayList<List<Object>>();
+            for (var row : response.data().get("assistants")) {
+                actual.add(List.of(row.get("assistant_id").asText(), row.get("total_calls").asInt(),
+                                   row.get("total_llm_tokens").decimalValue().stripTrailingZeros().toPlainString(),
+                                   row.get("total_call_duration_minutes").decimalValue().stripTrailingZeros().toPlainString()));
+            }
+            assertEquals(expected.toString(), actual.toString(), "case " + i + ": " + range.query());
         }
     }
 

@@ -21,7 +21,8 @@ public final class ApiSql {
             switch (endpoint) {
                 case "dashboard" -> queries.dashboard(account, range, Periods.at(now));
                 case "by-assistant" -> queries.byAssistant(account, range);
-                case "by-phone-number" -> queries.byPhoneNumber(account, range, assistant);
+                case "by-phone-number" -> queries.byPhoneNumber(AccountScope.of(account), range, assistant);
+                case "by-service" -> queries.byService(AccountScope.of(account), range, assistant);
                 default -> queries.byTime(account, range, Granularity.parse(endpoint.substring("by-time-".length())), assistant);
             }
         }).getLast();

@@ -3,6 +3,7 @@ package dev.callanalytics.analytics;
 import dev.callanalytics.analytics.AnalyticsResponses.AssistantTotals;
 import dev.callanalytics.analytics.AnalyticsResponses.Dashboard;
 import dev.callanalytics.analytics.AnalyticsResponses.PhoneBucketTotals;
+import dev.callanalytics.analytics.AnalyticsResponses.ServiceTotals;
 import dev.callanalytics.analytics.AnalyticsResponses.TimeBucket;
 import dev.callanalytics.http.DateRange;
 import org.jooq.Condition;
@@ -14,7 +15,10 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -103,6 +107,82 @@ final class RawAnalytics {
                   .groupBy(label)
                   .orderBy(label.asc())
                   .fetch(r -> TimeBucket.of(r.value1(), r.value2(), r.value3()));
+    }
+
+    /** The service a call counts under, written out here rather than through call_service_label. */
+    private static final Field<String> SERVICE = field("coalesce(nullif(btrim({0}), ''), 'unknown')", String.class, CALLS.CALL_SERVICE);
+
+    /** One row per service of the accounts' calls, busiest first, ties by service. */
+    List<ServiceTotals> byService(Collection<UUID> accounts, DateRange range, Optional<UUID> assistant) {
+        return ctx.select(SERVICE, CALLS_COUNT, MINUTES_SUM)
+                  .from(CALLS)
+                  .where(CALLS.ACCOUNT_ID.in(accounts))
+                  .and(startedBetween(range.startDate(), range.endDate()))
+                  .and(ofAssistant(assistant))
+                  .groupBy(SERVICE)
+                  .orderBy(MINUTES_SUM.desc().nullsLast(), SERVICE.asc())
+                  .fetch(r -> ServiceTotals.of(r.value1(), r.value2(), r.value3()));
+    }
+
+    /** One row per phone bucket of several accounts' calls. */
+    List<PhoneBucketTotals> byPhoneNumber(Collection<UUID> accounts, DateRange range) {
+        return ctx.select(CALLS.PHONE_BUCKET, CALLS_COUNT, MINUTES_SUM)
+                  .from(CALLS)
+                  .where(CALLS.ACCOUNT_ID.in(accounts))
+                  .and(startedBetween(range.startDate(), range.endDate()))
+                  .groupBy(CALLS.PHONE_BUCKET)
+                  .orderBy(MINUTES_SUM.desc().nullsLast(), CALLS.PHONE_BUCKET.asc())
+                  .fetch(r -> PhoneBucketTotals.of(r.value1(), r.value2(), r.value3()));
+    }
+
+    /** A number of the usage object, as an analyst reads it: ->> and a cast (ingestion keeps them numbers). */
+    static Field<BigDecimal> usage(String key) {
+        return field("coalesce((usage ->> {0})::numeric, 0)", BigDecimal.class, inline(key));
+    }
+
+    /** The token summary of the accounts' calls with usage, as a map of the response's fields. */
+    Map<String, Object> tokenSummary(Collection<UUID> accounts, DateRange range, Optional<UUID> assistant) {
+        var record = ctx.select(count(), sum(usage("llm_input_audio_tokens")), sum(usage("llm_input_text_tokens")),
+                                sum(usage("llm_input_cached_audio_tokens")), sum(usage("llm_input_cached_text_tokens")),
+                                sum(usage("llm_output_audio_tokens")), sum(usage("llm_output_text_tokens")),
+                                sum(usage("llm_total_tokens")), sum(usage("tts_characters_count")),
+                                sum(usage("tts_audio_duration")), sum(usage("stt_audio_duration")), MINUTES_SUM)
+                        .from(CALLS)
+                        .where(CALLS.ACCOUNT_ID.in(accounts))
+                        .and(startedBetween(range.startDate(), range.endDate()))
+                        .and(ofAssistant(assistant))
+                        .and(CALLS.USAGE.isNotNull())
+                        .fetchSingle();
+        var summary = new LinkedHashMap<String, Object>();
+        summary.put("total_records", record.value1());
+        String[] counts = {"llm_input_audio_tokens", "llm_input_text_tokens", "llm_input_cached_audio_tokens", "llm_input_cached_text_tokens",
+                           "llm_output_audio_tokens", "llm_output_text_tokens", "llm_total_tokens"};
+        for (int i = 0; i < counts.length; i++) {
+            summary.put(counts[i].equals("llm_total_tokens") ? "total_llm_tokens" : "total_" + counts[i], orZero((BigDecimal) record.get(i + 1)));
+        }
+        summary.put("total_tts_characters", orZero(record.value9()));
+        summary.put("total_tts_audio_duration", Durations.seconds(record.value10()));
+        summary.put("total_stt_audio_duration", Durations.seconds(record.value11()));
+        summary.put("total_call_duration_minutes", Durations.minutes(record.value12()));
+        return summary;
+    }
+
+    /** Usage per assistant of one account: [assistant_id, calls, llm tokens, minutes], most tokens first, ties by id. */
+    List<List<Object>> tokensByAssistant(UUID account, DateRange range) {
+        var tokens = sum(usage("llm_total_tokens"));
+        return ctx.select(CALLS.ASSISTANT_ID, CALLS_COUNT, tokens, MINUTES_SUM)
+                  .from(CALLS)
+                  .where(CALLS.ACCOUNT_ID.eq(account))
+                  .and(startedBetween(range.startDate(), range.endDate()))
+                  .and(CALLS.USAGE.isNotNull())
+                  .groupBy(CALLS.ASSISTANT_ID)
+                  .orderBy(tokens.desc(), CALLS.ASSISTANT_ID.asc())
+                  .fetch(r -> List.<Object>of(r.value1().toString(), r.value2(), orZero(r.value3()).stripTrailingZeros().toPlainString(),
+                                              Durations.minutes(r.value4()).stripTrailingZeros().toPlainString()));
+    }
+
+    private static BigDecimal orZero(BigDecimal value) {
+        return value == null ? BigDecimal.ZERO : value;
     }
 
     boolean assistantExists(UUID account, UUID assistant) {

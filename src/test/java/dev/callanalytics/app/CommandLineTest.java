@@ -56,6 +56,17 @@ class CommandLineTest {
     }
 
     @Test
+    void anOperatorsKeyHasTheAdminScopeAndNothingElse() {
+        var accountId = run(env, "accounts", "create", "Operations").lastLine();
+        var created = run(env, "keys", "create", "--account", accountId, "--scope", "admin");
+        assertEquals(0, created.exitCode(), created.err());
+        var key = created.lastLine();
+        assertEquals(200, api.get("/admin/analytics/dashboard", key).status());
+        assertEquals(403, api.get("/analytics/dashboard", key).status());
+        assertEquals(403, api.send("PUT", "/calls/by-operator", key, "{}").status());
+    }
+
+    @Test
     void importReadsAFileThroughTheSameRulesAsTheApi(@TempDir Path dir) throws Exception {
         var accountId = run(env, "accounts", "create", "Importer").lastLine();
         var assistant = UUID.randomUUID();
@@ -91,8 +102,8 @@ class CommandLineTest {
     void mistakesAreOneLineOnStderrAndANonZeroExit() {
         assertFailure(run(env, "keys", "create", "--account", UUID.randomUUID().toString()), "call-analytics: no account with id ");
         var account = run(env, "accounts", "create", "Scopes").lastLine();
-        assertFailure(run(env, "keys", "create", "--account", account, "--scope", "read,admin"),
-                      "call-analytics: unknown scope 'admin': use read or ingest");
+        assertFailure(run(env, "keys", "create", "--account", account, "--scope", "read,owner"),
+                      "call-analytics: unknown scope 'owner': use read, ingest or admin");
         assertFailure(run(env, "keys", "revoke", UUID.randomUUID().toString()), "call-analytics: no valid key with id ");
         assertFailure(run(Map.of("DB_URL", "jdbc:postgresql://127.0.0.1:1/nothing"), "migrate"),
                       "call-analytics: cannot connect to the database at jdbc:postgresql://127.0.0.1:1/nothing");

@@ -1,6 +1,7 @@
 package dev.callanalytics.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.callanalytics.auth.Scope;
 import dev.callanalytics.rollups.RollupQueries;
 import dev.callanalytics.testing.RawHttp;
 import dev.callanalytics.testing.TestApi;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,6 +53,7 @@ class ApiFuzzTest {
         long seed = Long.getLong("fuzz.seed", System.nanoTime());
         int requests = Integer.getInteger("fuzz.requests", DEFAULT_REQUESTS);
         var account = api.newAccount("fuzzed");
+        var adminKey = api.newKey(api.newAccount("fuzzing operator"), EnumSet.of(Scope.ADMIN));
         var assistant = UUID.randomUUID();
         for (int i = 0; i < 20; i++) {
             api.calls(account).add(assistant, Instant.now().minusSeconds(3600L * i), String.valueOf(i % 7));
@@ -64,7 +67,7 @@ class ApiFuzzTest {
             long threadSeed = seed + t;
             int share = requests / threads + (t < requests % threads ? 1 : 0);
             tasks.add(() -> {
-                var generator = new Generator(new Random(threadSeed), account, assistant);
+                var generator = new Generator(new Random(threadSeed), account, adminKey, assistant);
                 for (int i = 0; i < share && failures.size() < 20; i++) {
                     var request = generator.next();
                     var problem = check(request, send(request));
@@ -169,15 +172,21 @@ class ApiFuzzTest {
 
         private final Random random;
         private final Account account;
+        private final String adminKey;
         private final UUID assistant;
 
-        Generator(Random random, Account account, UUID assistant) {
+        Generator(Random random, Account account, String adminKey, UUID assistant) {
             this.random = random;
             this.account = account;
+            this.adminKey = adminKey;
             this.assistant = assistant;
         }
 
-        record Route(String method, String path, List<String> parameters, boolean write) {
+        record Route(String method, String path, List<String> parameters, boolean write, boolean admin) {
+
+            Route(String method, String path, List<String> parameters, boolean write) {
+                this(method, path, parameters, write, false);
+            }
         }
 
         private List<Route> routes() {
@@ -187,6 +196,16 @@ class ApiFuzzTest {
                     new Route("GET", "/analytics/calls/by-assistant", dates, false),
                     new Route("GET", "/analytics/calls/by-phone-number", List.of("start_date", "end_date", "assistant_id"), false),
                     new Route("GET", "/analytics/calls/by-time", List.of("start_date", "end_date", "assistant_id", "granularity"), false),
+                    new Route("GET", "/analytics/calls/by-service", List.of("start_date", "end_date", "assistant_id"), false),
+                    new Route("GET", "/analytics/tokens/summary", List.of("start_date", "end_date", "assistant_id"), false),
+                    new Route("GET", "/analytics/tokens/by-assistant", dates, false),
+                    new Route("GET", "/admin/analytics/dashboard", dates, false, true),
+                    new Route("GET", "/admin/analytics/calls/by-account", dates, false, true),
+                    new Route("GET", "/admin/analytics/calls/by-phone-number", List.of("start_date", "end_date", "account_id", "assistant_id"), false, true),
+                    new Route("GET", "/admin/analytics/calls/by-service", List.of("start_date", "end_date", "account_id", "assistant_id"), false, true),
+                    new Route("GET", "/admin/analytics/tokens/summary", List.of("start_date", "end_date", "account_id", "assistant_id"), false, true),
+                    new Route("GET", "/admin/analytics/tokens/by-account", dates, false, true),
+                    new Route("GET", "/admin/analytics/tokens/by-assistant", List.of("start_date", "end_date", "account_id"), false, true),
                     new Route("GET", "/assistant/call-logs/" + assistant,
                               List.of("start_date", "end_date", "page", "limit", "sort_by", "sort_order"), false),
                     new Route("GET", "/health/live", List.of(), false),
@@ -355,7 +374,7 @@ class ApiFuzzTest {
                 case 3 -> headers.add("Authorization: Bearer " + "k".repeat(5000));
                 case 4 -> headers.add("Authorization: bearer  " + account.readKey());
                 case 5 -> headers.add("Authorization: Bearer " + account.readKey() + "\u00e9");
-                default -> headers.add("Authorization: Bearer " + (route.write() ? account.ingestKey() : account.readKey()));
+                default -> headers.add("Authorization: Bearer " + (route.admin() ? adminKey : route.write() ? account.ingestKey() : account.readKey()));
             }
             if (chance(20)) {
                 headers.add("Accept: " + pick(List.of("text/csv", "application/json", "*/*", "application/xml;q=0.9", "text/html,*/*;q=0.1",

@@ -108,6 +108,13 @@ public final class TestApi implements AutoCloseable, AfterAllCallback {
         return new Account(id, readKey, ingestKey);
     }
 
+    /** A new key of {@code account} with these scopes (admin, say). */
+    public String newKey(Account account, Set<Scope> scopes) {
+        var key = ApiKey.generate();
+        new AccountQueries(ctx).createKey(account.id(), key, scopes);
+        return key;
+    }
+
     public Calls calls(Account account) {
         return new Calls(ctx, account.id());
     }
