@@ -1,0 +1,168 @@
+package dev.callanalytics.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.callanalytics.auth.Scope;
+import dev.callanalytics.client.ApiClient;
+import dev.callanalytics.client.ApiException;
+import dev.callanalytics.client.api.AnalyticsApi;
+import dev.callanalytics.client.api.CallLogsApi;
+import dev.callanalytics.client.api.OperationsApi;
+import dev.callanalytics.client.api.OperatorApi;
+import dev.callanalytics.client.api.TokenUsageApi;
+import dev.callanalytics.client.model.CallLogSortKey;
+import dev.callanalytics.client.model.Granularity;
+import dev.callanalytics.client.model.SortOrder;
+import dev.callanalytics.testing.TestApi;
+import dev.callanalytics.testing.TestApi.Account;
+import org.jooq.JSONB;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
+import java.util.UUID;
+
+import static dev.callanalytics.testing.JsonAssert.assertJson;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * openapi.yaml as a client developer uses it: a Java client generated from it by
+ * openapi-generator (at build time, see pom.xml) calls every read endpoint of the running server
+ * with typed parameters, and gets back typed answers equal to what the server says over plain
+ * HTTP. A parameter declared with the wrong type, or an answer the description does not match,
+ * breaks the build or this test.
+ */
+class GeneratedClientTest {
+
+    static final Instant NOW = Instant.parse("2026-03-28T12:00:00Z");
+    static final OffsetDateTime START = OffsetDateTime.parse("2026-03-01T00:00:00Z");
+    static final OffsetDateTime END = OffsetDateTime.parse("2026-03-28T12:00:00Z");
+    static final String RANGE = "start_date=2026-03-01T00:00:00Z&end_date=2026-03-28T12:00:00Z";
+
+    @RegisterExtension
+    static final TestApi api = TestApi.start(Clock.fixed(NOW, ZoneOffset.UTC));
+    static Account account;
+    static String adminKey;
+    static final UUID ASSISTANT = UUID.randomUUID();
+
+    @BeforeAll
+    static void data() {
+        account = api.newAccount("generated client");
+        adminKey = api.newKey(api.newAccount("generated client operator"), EnumSet.of(Scope.ADMIN));
+        var calls = api.calls(account);
+        for (int i = 0; i < 12; i++) {
+            int n = i;
+            calls.add(ASSISTANT, Instant.parse("2026-03-02T09:00:00Z").plusSeconds(86_400L * i + 37), String.valueOf(1.25 * i),
+                      c -> c.setCallService(n % 3 == 0 ? "exotel" : "twilio").setCallCost(BigDecimal.valueOf(n, 2))
+                            .setUsage(n % 2 == 0 ? JSONB.valueOf("{\"llm_total_tokens\": " + (100 + n) + ", \"stt_audio_duration\": 2.5}") : null));
+        }
+    }
+
+    static ApiClient client(String key) {
+        var client = new ApiClient();
+        client.updateBaseUri("http://localhost:" + api.port());
+        client.setRequestInterceptor(request -> request.header("Authorization", "Bearer " + key));
+        return client;
+    }
+
+    /**
+     * The generated client's answer as JSON, as its own ObjectMapper writes it, beside the server's
+     * over plain HTTP; instants compare as instants (the client writes 12:00:00Z for 12:00:00.000Z).
+     */
+    static void assertSame(Object typed, String path, String key) {
+        JsonNode expected = instants(api.get(path, key).json());
+        JsonNode actual = instants(client(key).getObjectMapper().valueToTree(typed));
+        assertJson(expected.toString(), actual);
+    }
+
+    /** The tree with every ISO 8601 instant written one way. */
+    static JsonNode instants(JsonNode node) {
+        if (node.isTextual()) {
+            try {
+                return TextNode.valueOf(OffsetDateTime.parse(node.textValue()).toInstant().toString());
+            } catch (DateTimeParseException e) {
+                return node;
+            }
+        }
+        if (node instanceof ObjectNode object) {
+            object.properties().forEach(field -> field.setValue(instants(field.getValue())));
+        } else if (node instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                array.set(i, instants(array.get(i)));
+            }
+        }
+        return node;
+    }
+
+    @Test
+    void everyAnalyticsAndTokenEndpointAnswersTheClientWithTypedValues() throws ApiException {
+        var analytics = new AnalyticsApi(client(account.readKey()));
+        var tokens = new TokenUsageApi(client(account.readKey()));
+        var key = account.readKey();
+
+        var dashboard = analytics.getDashboard(START, END);
+        assertEquals(12, dashboard.getData().getTotalCalls());
+        assertSame(dashboard, "/analytics/dashboard?" + RANGE, key);
+        assertSame(analytics.getCallsByAssistant(START, END), "/analytics/calls/by-assistant?" + RANGE, key);
+        assertSame(analytics.getCallsByPhoneNumber(START, END, ASSISTANT), "/analytics/calls/by-phone-number?" + RANGE + "&assistant_id=" + ASSISTANT, key);
+        var weeks = analytics.getCallsByTime(START, END, Granularity.WEEK, null);
+        assertEquals(Granularity.WEEK, weeks.getData().getGranularity());
+        assertSame(weeks, "/analytics/calls/by-time?granularity=week&" + RANGE, key);
+        assertSame(analytics.getCallsByService(START, END, null), "/analytics/calls/by-service?" + RANGE, key);
+        var summary = tokens.getTokenSummary(START, END, ASSISTANT);
+        assertEquals(6, summary.getData().getTotalRecords());
+        assertSame(summary, "/analytics/tokens/summary?" + RANGE + "&assistant_id=" + ASSISTANT, key);
+        assertSame(tokens.getTokensByAssistant(START, END), "/analytics/tokens/by-assistant?" + RANGE, key);
+        // the defaults, every parameter left out
+        assertSame(analytics.getDashboard(null, null), "/analytics/dashboard", key);
+    }
+
+    @Test
+    void callLogsPageWithTypedPagingAndSorting() throws ApiException {
+        var logs = new CallLogsApi(client(account.readKey()));
+        var page = logs.getCallLogs(ASSISTANT, 2, 5, START, END, CallLogSortKey.CALL_COST, SortOrder.ASC);
+        assertEquals(12, page.getData().getPagination().getTotal());
+        assertEquals(3, page.getData().getPagination().getTotalPages());
+        assertEquals(5, page.getData().getLogs().size());
+        assertSame(page, "/assistant/call-logs/" + ASSISTANT + "?page=2&limit=5&" + RANGE + "&sort_by=call_cost&sort_order=asc",
+                   account.readKey());
+        var missing = assertThrows(ApiException.class, () -> logs.getCallLogs(UUID.randomUUID(), null, null, null, null, null, null));
+        assertEquals(404, missing.getCode());
+        assertTrue(missing.getResponseBody().contains("\"success\":false"), missing.getResponseBody());
+    }
+
+    @Test
+    void theOperatorsEndpointsAnswerTheClientWithAnAdminKey() throws ApiException {
+        var operator = new OperatorApi(client(adminKey));
+        assertEquals(12, operator.getAdminDashboard(START, END).getData().getTotalCalls());
+        assertSame(operator.getAdminDashboard(START, END), "/admin/analytics/dashboard?" + RANGE, adminKey);
+        assertSame(operator.getAdminCallsByAccount(START, END), "/admin/analytics/calls/by-account?" + RANGE, adminKey);
+        assertSame(operator.getAdminCallsByPhoneNumber(START, END, account.id(), null),
+                   "/admin/analytics/calls/by-phone-number?" + RANGE + "&account_id=" + account.id(), adminKey);
+        assertSame(operator.getAdminCallsByService(START, END, null, null), "/admin/analytics/calls/by-service?" + RANGE, adminKey);
+        assertSame(operator.getAdminTokenSummary(START, END, account.id(), ASSISTANT),
+                   "/admin/analytics/tokens/summary?" + RANGE + "&account_id=" + account.id() + "&assistant_id=" + ASSISTANT, adminKey);
+        assertSame(operator.getAdminTokensByAccount(START, END), "/admin/analytics/tokens/by-account?" + RANGE, adminKey);
+        assertSame(operator.getAdminTokensByAssistant(START, END, null), "/admin/analytics/tokens/by-assistant?" + RANGE, adminKey);
+        var refused = assertThrows(ApiException.class, () -> new OperatorApi(client(account.readKey())).getAdminDashboard(null, null));
+        assertEquals(403, refused.getCode());
+    }
+
+    @Test
+    void theHealthProbesAnswerTheClientWithoutAKey() throws ApiException {
+        var operations = new OperationsApi(new ApiClient().setHost("localhost").setPort(api.port()));
+        assertEquals("UP", operations.getLiveness().getData().getStatus().getValue());
+        assertEquals("UP", operations.getReadiness().getData().getStatus().getValue());
+    }
+}
