@@ -19,17 +19,21 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * A realistic, deterministic (fixed seed) set of calls for the 90 days up to a moment: eight
- * assistants (one renamed half way), several platform numbers, web calls and calls with no
- * platform number, a believable mix of outcomes with SIP codes for the failures, and
- * transcripts for the calls that were answered.
+ * A realistic, deterministic (fixed seed) set of calls for the 90 days up to a moment, for each
+ * of two demo accounts: assistants (one renamed half way), several platform numbers on two
+ * telephony services, web calls and calls with no platform number, a believable mix of outcomes
+ * with SIP codes for the failures, and for the calls that were answered a transcript and the LLM,
+ * TTS and STT usage the end-call report carries.
  */
 final class DemoCalls {
 
-    static final long SEED = 20_260_321L;
     static final int DAYS = 90;
 
     record Assistant(UUID id, String name, String renamedTo, String opening, double share, boolean web) {
+    }
+
+    /** A demo account: its calls come from its own seed, assistants and numbers, at its own volume. */
+    record Tenant(UUID account, String name, long seed, List<Assistant> assistants, List<String> numbers, double volume) {
     }
 
     static final List<Assistant> ASSISTANTS = List.of(
@@ -43,6 +47,19 @@ final class DemoCalls {
             assistant("Web Concierge", null, "Hi there, I am the Acme website assistant. What are you looking for?", 0.08, true));
 
     static final List<String> PLATFORM_NUMBERS = List.of("+918065550101", "+918065550102", "+14155550123", "+442071838750", "+918065550199");
+
+    /** The demo account of the README: eight assistants, about 50,000 calls. */
+    static final Tenant ACME = new Tenant(UUID.fromString("00000000-0000-4000-8000-0000000de30a"), "Demo (call-analytics)",
+                                          20_260_321L, ASSISTANTS, PLATFORM_NUMBERS, 1.0);
+    /** A second, smaller account, so that the operator's view across accounts has more than one. */
+    static final Tenant CLINIC = new Tenant(UUID.fromString("00000000-0000-4000-8000-0000000de30b"), "Demo clinic (call-analytics)",
+            20_261_201L,
+            List.of(assistant("Clinic Receptionist", null, "Good morning, Sunrise Clinic. How may I help you?", 0.55, false),
+                    assistant("Lab Results Caller", null, "Hello, I am calling from Sunrise Clinic about your lab results.", 0.30, false),
+                    assistant("Clinic Web Chat", null, "Hi, I can help you book an appointment online.", 0.15, true)),
+            List.of("+918065550301", "+918065550302"), 0.25);
+
+    static final List<Tenant> TENANTS = List.of(ACME, CLINIC);
 
     /** Outcome, share, SIP code and text, reason. */
     private record Outcome(String status, double share, Integer sip, String sipText, String reason) {
@@ -67,16 +84,16 @@ final class DemoCalls {
         return new Assistant(id, name, renamedTo, opening, share, web);
     }
 
-    /** Feeds the calls of the {@value #DAYS} days before {@code now}, oldest day first. */
-    static void generate(Instant now, Consumer<IncomingCall> sink) {
-        var random = new Random(SEED);
+    /** Feeds the calls of {@code tenant} of the {@value #DAYS} days before {@code now}, oldest day first. */
+    static void generate(Tenant tenant, Instant now, Consumer<IncomingCall> sink) {
+        var random = new Random(tenant.seed());
         var today = now.truncatedTo(ChronoUnit.DAYS);
         int sequence = 0;
         for (int day = DAYS; day >= 0; day--) {
             var dayStart = today.minus(Duration.ofDays(day));
             var weekday = dayStart.atZone(ZoneOffset.UTC).getDayOfWeek();
             boolean weekend = weekday == DayOfWeek.SATURDAY || weekday == DayOfWeek.SUNDAY;
-            int calls = (weekend ? 300 : 640) + random.nextInt(80);
+            int calls = (int) (tenant.volume() * ((weekend ? 300 : 640) + random.nextInt(80)));
             for (int i = 0; i < calls; i++) {
                 // business hours, busier mid-morning and mid-afternoon
                 int minuteOfDay = (int) Math.min(1439, Math.max(0, 60 * (13 + random.nextGaussian() * 3.2)));
@@ -84,18 +101,18 @@ final class DemoCalls {
                 if (!startedAt.isBefore(now)) {
                     continue;
                 }
-                sink.accept(call(random, ++sequence, startedAt, day < DAYS / 2));
+                sink.accept(call(random, tenant, ++sequence, startedAt, day < DAYS / 2));
             }
         }
     }
 
-    private static IncomingCall call(Random random, int sequence, Instant startedAt, boolean secondHalf) {
-        var assistant = pick(random);
+    private static IncomingCall call(Random random, Tenant tenant, int sequence, Instant startedAt, boolean secondHalf) {
+        var assistant = pick(random, tenant.assistants());
         var name = secondHalf && assistant.renamedTo() != null ? assistant.renamedTo() : assistant.name();
         boolean web = assistant.web() ? random.nextDouble() < 0.9 : random.nextDouble() < 0.04;
         String callType = web ? "web" : random.nextDouble() < 0.7 ? "outbound" : "inbound";
         String service = web ? "web" : random.nextDouble() < 0.6 ? "exotel" : "twilio";
-        String platform = web ? null : random.nextDouble() < 0.03 ? null : PLATFORM_NUMBERS.get(random.nextInt(PLATFORM_NUMBERS.size()));
+        String platform = web ? null : random.nextDouble() < 0.03 ? null : tenant.numbers().get(random.nextInt(tenant.numbers().size()));
         var outcome = web ? OUTCOMES.getFirst() : outcome(random);
         boolean answered = outcome.status().equals("completed");
         long seconds = answered ? 20 + (long) Math.min(1800, -Math.log(1 - random.nextDouble()) * 200) : 0;
@@ -111,8 +128,26 @@ final class DemoCalls {
                                 answered ? "https://recordings.example/demo/" + room + ".ogg" : null,
                                 null, false, startedAt.plusMillis(800 + random.nextInt(1500)),
                                 answered ? "participant_left" : outcome.status(),
-                                answered ? (int) Math.ceil(seconds / 60.0) : 0, null,
+                                answered ? (int) Math.ceil(seconds / 60.0) : 0, answered ? usage(random, seconds) : null,
                                 Optional.of(answered ? transcript(random, assistant, answeredAt, seconds) : List.of()));
+    }
+
+    /** The usage of an answered call of {@code seconds}, in the end-call report's keys (a realtime model: audio in and out). */
+    private static String usage(Random random, long seconds) {
+        long audioIn = seconds * (20 + random.nextInt(10));
+        long textIn = 400 + seconds * (1 + random.nextInt(3));
+        long cachedAudio = audioIn / (2 + random.nextInt(3));
+        long cachedText = textIn / 2;
+        long audioOut = seconds * (8 + random.nextInt(6));
+        long textOut = seconds * (2 + random.nextInt(2));
+        long characters = seconds * (6 + random.nextInt(6));
+        var tts = BigDecimal.valueOf(seconds * (40 + random.nextInt(20)), 2);
+        var stt = BigDecimal.valueOf(seconds * (45 + random.nextInt(10)), 2);
+        return ("{\"llm_input_audio_tokens\": %d, \"llm_input_text_tokens\": %d, \"llm_input_cached_audio_tokens\": %d, "
+                + "\"llm_input_cached_text_tokens\": %d, \"llm_output_audio_tokens\": %d, \"llm_output_text_tokens\": %d, "
+                + "\"llm_total_tokens\": %d, \"tts_characters_count\": %d, \"tts_audio_duration\": %s, \"stt_audio_duration\": %s}")
+                .formatted(audioIn, textIn, cachedAudio, cachedText, audioOut, textOut, audioIn + textIn + audioOut + textOut,
+                           characters, tts.toPlainString(), stt.toPlainString());
     }
 
     private static List<Utterance> transcript(Random random, Assistant assistant, Instant answeredAt, long seconds) {
@@ -127,15 +162,15 @@ final class DemoCalls {
         return lines;
     }
 
-    private static Assistant pick(Random random) {
+    private static Assistant pick(Random random, List<Assistant> assistants) {
         double r = random.nextDouble();
-        for (var assistant : ASSISTANTS) {
+        for (var assistant : assistants) {
             r -= assistant.share();
             if (r < 0) {
                 return assistant;
             }
         }
-        return ASSISTANTS.getLast();
+        return assistants.getLast();
     }
 
     private static Outcome outcome(Random random) {

@@ -5,6 +5,7 @@ import dev.callanalytics.testing.Cli;
 import dev.callanalytics.testing.ReaderRole;
 import dev.callanalytics.testing.TestApi;
 import dev.callanalytics.testing.TestApi.Account;
+import org.jooq.JSONB;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -68,6 +69,7 @@ class AnalystQueriesTest {
         var calls = api.calls(account);
         var assistants = List.of(LOGS_ASSISTANT, UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
         var numbers = new String[] {"+918065550101", "+918065550102", " +14155550123 ", "", null};
+        var services = new String[] {"exotel", "twilio", " twilio", "", null};
         var from = Instant.parse("2025-11-25T00:00:00Z");
         for (int i = 0; i < 900; i++) {
             var assistant = assistants.get(random.nextInt(assistants.size()));
@@ -86,7 +88,11 @@ class AnalystQueriesTest {
                     .setPlatformNumber(bucket < numbers.length ? numbers[bucket] : "+918065550101")
                     .setCallStatus(random.nextInt(4) == 0 ? "no_answer" : "completed")
                     .setEndedAt(c.getStartedAt().plusMinutes(3))
-                    .setCallCost(random.nextBoolean() ? null : BigDecimal.valueOf(random.nextInt(500), 2)));
+                    .setCallCost(random.nextBoolean() ? null : BigDecimal.valueOf(random.nextInt(500), 2))
+                    .setCallService(services[random.nextInt(services.length)])
+                    .setUsage(random.nextInt(3) == 0 ? null : JSONB.valueOf("{\"llm_total_tokens\": " + random.nextInt(9000)
+                              + ", \"tts_characters_count\": " + random.nextInt(900) + ", \"stt_audio_duration\": "
+                              + BigDecimal.valueOf(random.nextInt(90_000), 3) + "}")));
             if (assistant.equals(LOGS_ASSISTANT) && random.nextBoolean()) {
                 calls.transcript(call, 0, "agent", "Hello from call " + i, startedAt.plusSeconds(5));
                 calls.transcript(call, 1, "user", "Hi", random.nextBoolean() ? null : startedAt.plusSeconds(9));
