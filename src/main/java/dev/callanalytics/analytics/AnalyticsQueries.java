@@ -12,8 +12,6 @@ import org.jooq.Field;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -21,14 +19,10 @@ import java.util.UUID;
 import static dev.callanalytics.analytics.Measure.CALLS_COUNT;
 import static dev.callanalytics.analytics.Measure.MINUTES;
 import static dev.callanalytics.db.Tables.ASSISTANTS;
-import static dev.callanalytics.db.Tables.CALLS;
-import static dev.callanalytics.db.Tables.CALL_ROLLUPS;
 import static org.jooq.impl.DSL.coalesce;
-import static org.jooq.impl.DSL.count;
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.select;
-import static org.jooq.impl.DSL.sum;
 import static org.jooq.impl.DSL.toChar;
 
 /**
@@ -61,25 +55,21 @@ public final class AnalyticsQueries {
 
     /**
      * Totals over the range, and the calls since the start of today, this ISO week and this
-     * month up to now: whole past days from the rollups, today from the raw calls.
+     * month up to now: all from the account's totals (days, quarter hours) but the last minutes.
      */
     public Dashboard dashboard(UUID account, DateRange range, Periods periods) {
-        var facts = CallFacts.of(new Slice(AccountScope.of(account), DaySplit.of(range), Optional.empty()), List.of(), CALLS_AND_MINUTES);
-        var today = LocalDate.ofInstant(periods.dayStart(), ZoneOffset.UTC);
-        var callsToday = field(select(count())
-                                .from(CALLS)
-                                .where(CALLS.ACCOUNT_ID.eq(account))
-                                .and(CALLS.STARTED_AT.between(DaySplit.utc(periods.dayStart()), DaySplit.utc(periods.now()))));
-        return ctx.select(CALLS_COUNT.sumIn(facts), MINUTES.sumIn(facts), callsToday,
-                          wholeDaysSince(account, periods.weekStart(), today),
-                          wholeDaysSince(account, periods.monthStart(), today))
+        var scope = AccountScope.of(account);
+        var facts = CallFacts.of(new Slice(scope, DaySplit.of(range), Optional.empty()), List.of(), CALLS_AND_MINUTES);
+        return ctx.select(CALLS_COUNT.sumIn(facts), MINUTES.sumIn(facts),
+                          callsBetween(scope, periods.dayStart(), periods.now()),
+                          callsBetween(scope, periods.weekStart(), periods.now()),
+                          callsBetween(scope, periods.monthStart(), periods.now()))
                   .from(facts)
                   .fetchSingle(r -> {
                       long calls = r.value1() == null ? 0 : r.value1().longValue();
-                      long sinceDay = r.value3();
                       return new Dashboard(calls, Durations.minutes(r.value2()), Durations.hours(r.value2()),
-                                           Durations.average(r.value2(), calls), sinceDay,
-                                           sinceDay + r.value4().longValue(), sinceDay + r.value5().longValue(), range);
+                                           Durations.average(r.value2(), calls), r.value3().longValue(), r.value4().longValue(),
+                                           r.value5().longValue(), range);
                   });
     }
 
@@ -159,13 +149,10 @@ public final class AnalyticsQueries {
         return ctx.fetchExists(ASSISTANTS, scope.on(ASSISTANTS.ACCOUNT_ID).and(ASSISTANTS.ASSISTANT_ID.eq(assistant)));
     }
 
-    /** Calls of the whole days from {@code periodStart} up to (not including) today. */
-    private Field<BigDecimal> wholeDaysSince(UUID account, Instant periodStart, LocalDate today) {
-        var first = LocalDate.ofInstant(periodStart, ZoneOffset.UTC);
-        return field(select(coalesce(sum(CALL_ROLLUPS.CALLS), BigDecimal.ZERO))
-                     .from(CALL_ROLLUPS)
-                     .where(CALL_ROLLUPS.ACCOUNT_ID.eq(account))
-                     .and(CALL_ROLLUPS.DAY.ge(first))
-                     .and(CALL_ROLLUPS.DAY.lt(today)));
+    /** The calls started from {@code start} to {@code end}, both included. */
+    private static Field<BigDecimal> callsBetween(AccountScope scope, Instant start, Instant end) {
+        var facts = CallFacts.of(new Slice(scope, new DaySplit(Optional.of(start), Optional.of(end)), Optional.empty()),
+                                 List.of(), List.of(CALLS_COUNT));
+        return field(select(coalesce(CALLS_COUNT.sumIn(facts), BigDecimal.ZERO)).from(facts));
     }
 }

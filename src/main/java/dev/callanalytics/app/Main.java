@@ -9,6 +9,7 @@ import dev.callanalytics.http.ErrorResponses;
 import dev.callanalytics.reporting.ReaderQueries;
 import dev.callanalytics.reporting.ReaderQueries.ReaderRefused;
 import dev.callanalytics.rollups.RollupQueries;
+import dev.callanalytics.rollups.TotalsFolding;
 import dev.callanalytics.ingest.CallWriter;
 import dev.callanalytics.ingest.ImportProgress;
 import dev.callanalytics.ingest.NdjsonImport;
@@ -27,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -149,6 +151,8 @@ public final class Main {
                 pools.close();
                 out().println("connection pools closed");
             });
+            var folding = TotalsFolding.start(Database.dsl(pools.writes()), TOTALS_FOLDING);
+            shutdown().then("totals folding", folding::close);
             var server = ApiServer.start(settings, pools, Clock.systemUTC());
             shutdown().then("server", () -> {
                 out().println("stopping: no new requests; those in flight have " + settings.shutdownGrace().toSeconds() + " s to finish");
@@ -189,6 +193,8 @@ public final class Main {
     }
 
     static final String DEMO_READER = "call_analytics_demo";
+    /** How often the server sums what writes appended to call_totals (see TotalsFolding). */
+    static final Duration TOTALS_FOLDING = Duration.ofSeconds(5);
 
     @Command(name = "demo", description = "Load the demo data set into the database if it is not there yet; print a key and curl lines.")
     static final class DemoCommand extends Subcommand {
@@ -350,10 +356,11 @@ public final class Main {
             public Integer call() {
                 try (var database = database()) {
                     var drift = new RollupQueries(Database.dsl(database.dataSource())).verify(Optional.ofNullable(account));
-                    drift.stream().limit(20).forEach(d -> out().printf("account %s, %s, assistant %s, %s, %s: %s %s in the rollup, %s in the calls%n",
-                            d.accountId(), d.day(), d.assistantId(), d.phoneBucket(), d.service(), d.measure(),
-                            d.rollupValue().toPlainString(), d.actualValue().toPlainString()));
-                    out().println(drift.isEmpty() ? "The rollups equal the calls." : RollupQueries.rollups(drift) + " rollup(s) differ from their calls: run 'rollups rebuild"
+                    drift.stream().limit(20).forEach(d -> out().printf("account %s, %s of %s%s: %s %s in the rollup, %s in the calls%n",
+                            d.accountId(), d.rollup(), d.periodStart(),
+                            d.assistantId() == null ? "" : ", assistant " + d.assistantId() + ", " + d.phoneBucket() + ", " + d.service(),
+                            d.measure(), d.rollupValue().toPlainString(), d.actualValue().toPlainString()));
+                    out().println(drift.isEmpty() ? "The rollups equal the calls." : RollupQueries.rows(drift) + " rollup row(s) differ from their calls: run 'rollups rebuild"
                                                                                      + (account == null ? "" : " --account " + account) + "'");
                     return drift.isEmpty() ? 0 : 1;
                 }

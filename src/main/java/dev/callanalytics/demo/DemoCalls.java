@@ -133,7 +133,7 @@ final class DemoCalls {
     }
 
     /** The usage of an answered call of {@code seconds}, in the end-call report's keys (a realtime model: audio in and out). */
-    private static String usage(Random random, long seconds) {
+    static String usage(Random random, long seconds) {
         long audioIn = seconds * (20 + random.nextInt(10));
         long textIn = 400 + seconds * (1 + random.nextInt(3));
         long cachedAudio = audioIn / (2 + random.nextInt(3));

@@ -23,8 +23,9 @@ import java.util.UUID;
  * The reference data set of the speed benchmark: N calls (deterministic, fixed seed) over the
  * 400 days up to today; 20 accounts, the largest holding half of the calls; 200 assistants, each
  * calling through one to three of 60 platform numbers; about 10% web calls and 2% without a
- * platform number; a realistic mix of outcomes and durations; three transcript lines for one call
- * in five. Written through the ingestion path (COPY into staging, merge), in batches.
+ * platform number; numbers on three telephony services; a realistic mix of outcomes and durations;
+ * for answered calls the LLM/TTS/STT usage of the end-call report; three transcript lines for one
+ * call in five. Written through the ingestion path (COPY into staging, merge), in batches.
  */
 public final class ReferenceData {
 
@@ -113,6 +114,15 @@ public final class ReferenceData {
         return numbers;
     }
 
+    /** The service of a platform number (half the numbers on exotel, a third on twilio, the rest on plivo); exotel without one. */
+    private static String serviceOf(String number) {
+        if (number == null) {
+            return "exotel";
+        }
+        int n = Integer.parseInt(number.substring(number.length() - 5));
+        return n < PLATFORM_NUMBERS / 2 ? "exotel" : n < PLATFORM_NUMBERS * 5 / 6 ? "twilio" : "plivo";
+    }
+
     private static final String[] STATUSES = {"completed", "completed", "completed", "completed", "completed", "completed",
                                               "completed", "no_answer", "busy", "failed"};
 
@@ -138,12 +148,12 @@ public final class ReferenceData {
                                       new Utterance("user", "I would like to check the status of my order.", startedAt.plusSeconds(6)),
                                       new Utterance("agent", "Of course, let me look that up for you.", startedAt.plusSeconds(9))))
                 : Optional.empty();
+        var number = web || noNumber ? null : numbers.get(random.nextInt(numbers.size()));
         return new IncomingCall(room, assistant, "Assistant " + account + "." + assistantIndex,
-                                web ? "web" : "outbound", web ? "web" : "exotel",
-                                web || noNumber ? null : numbers.get(random.nextInt(numbers.size())),
+                                web ? "web" : "outbound", web ? "web" : serviceOf(number), number,
                                 web ? null : "+9198" + (10_000_000 + random.nextInt(89_999_999)), status, null, sip, null,
                                 startedAt, answered ? startedAt.plusSeconds(3) : null, startedAt.plusSeconds(seconds + 4),
                                 minutes, minutes == null ? null : minutes.multiply(new BigDecimal("0.0100")).setScale(4, RoundingMode.HALF_UP),
-                                null, null, null, null, null, null, null, transcript);
+                                null, null, null, null, null, null, answered ? DemoCalls.usage(random, seconds) : null, transcript);
     }
 }

@@ -5,6 +5,7 @@ package dev.callanalytics.db;
 
 
 import dev.callanalytics.db.tables.ApiKeys;
+import dev.callanalytics.db.tables.CallTotals;
 import dev.callanalytics.db.tables.Calls;
 
 import org.jooq.Index;
@@ -24,5 +25,6 @@ public class Indexes {
     // -------------------------------------------------------------------------
 
     public static final Index API_KEYS_ACCOUNT_IDX = Internal.createIndex(DSL.name("api_keys_account_idx"), ApiKeys.API_KEYS, new OrderField[] { ApiKeys.API_KEYS.ACCOUNT_ID }, false);
+    public static final Index CALL_TOTALS_UNFOLDED_IDX = Internal.createIndex(DSL.name("call_totals_unfolded_idx"), CallTotals.CALL_TOTALS, new OrderField[] { CallTotals.CALL_TOTALS.ACCOUNT_ID, CallTotals.CALL_TOTALS.LEVEL, CallTotals.CALL_TOTALS.PERIOD_START }, false);
     public static final Index CALLS_ACCOUNT_ASSISTANT_STARTED_IDX = Internal.createIndex(DSL.name("calls_account_assistant_started_idx"), Calls.CALLS, new OrderField[] { Calls.CALLS.ACCOUNT_ID, Calls.CALLS.ASSISTANT_ID, Calls.CALLS.STARTED_AT.desc(), Calls.CALLS.ROOM_NAME }, false);
 }

@@ -7,6 +7,7 @@ package dev.callanalytics.db;
 import dev.callanalytics.db.routines.CallRollupsChanges;
 import dev.callanalytics.db.routines.CallRollupsRebuild;
 import dev.callanalytics.db.routines.CallServiceLabel;
+import dev.callanalytics.db.routines.CallTotalsFold;
 import dev.callanalytics.db.routines.UsageNumber;
 import dev.callanalytics.db.tables.CallRollupsMeasures;
 import dev.callanalytics.db.tables.CallRollupsVerify;
@@ -144,6 +145,44 @@ public class Routines {
     ) {
         CallServiceLabel f = new CallServiceLabel();
         f.setCallService(callService);
+
+        return f.asField();
+    }
+
+    /**
+     * Call <code>public.call_totals_fold</code>
+     */
+    public static Long callTotalsFold(
+          Configuration configuration
+        , Integer maxPeriods
+    ) {
+        CallTotalsFold f = new CallTotalsFold();
+        f.setMaxPeriods(maxPeriods);
+
+        f.execute(configuration);
+        return f.getReturnValue();
+    }
+
+    /**
+     * Get <code>public.call_totals_fold</code> as a field.
+     */
+    public static Field<Long> callTotalsFold(
+          Integer maxPeriods
+    ) {
+        CallTotalsFold f = new CallTotalsFold();
+        f.setMaxPeriods(maxPeriods);
+
+        return f.asField();
+    }
+
+    /**
+     * Get <code>public.call_totals_fold</code> as a field.
+     */
+    public static Field<Long> callTotalsFold(
+          Field<Integer> maxPeriods
+    ) {
+        CallTotalsFold f = new CallTotalsFold();
+        f.setMaxPeriods(maxPeriods);
 
         return f.asField();
     }

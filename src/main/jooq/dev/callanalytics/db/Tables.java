@@ -10,6 +10,7 @@ import dev.callanalytics.db.tables.Assistants;
 import dev.callanalytics.db.tables.CallRollups;
 import dev.callanalytics.db.tables.CallRollupsMeasures;
 import dev.callanalytics.db.tables.CallRollupsVerify;
+import dev.callanalytics.db.tables.CallTotals;
 import dev.callanalytics.db.tables.Calls;
 import dev.callanalytics.db.tables.IngestMerged;
 import dev.callanalytics.db.tables.IngestStaging;
@@ -85,9 +86,10 @@ public class Tables {
     }
 
     /**
-     * Every measure of every (account, UTC day, assistant, phone bucket,
-     * service) whose rollup differs from its raw calls, of one account or of
-     * all: no rows means call_rollups is exact.
+     * Every measure of every row of call_rollups (account, UTC day, assistant,
+     * phone bucket, service) and of call_totals (account, day or quarter hour)
+     * that differs from the raw calls, of one account or of all: no rows means
+     * both are exact.
      */
     public static final CallRollupsVerify CALL_ROLLUPS_VERIFY = CallRollupsVerify.CALL_ROLLUPS_VERIFY;
 
@@ -124,6 +126,14 @@ public class Tables {
             onlyAccount
         );
     }
+
+    /**
+     * Calls, minutes, cost and usage per account and UTC day (level day) or
+     * quarter hour (level quarter), kept exact by the triggers on calls in the
+     * same transaction as every write. A period may have several rows (one per
+     * write, until call_totals_fold() sums them): always sum them.
+     */
+    public static final CallTotals CALL_TOTALS = CallTotals.CALL_TOTALS;
 
     /**
      * One row per call of a voice-AI assistant (a LiveKit room), with its

@@ -1,5 +1,6 @@
 package dev.callanalytics.bench;
 
+import dev.callanalytics.admin.AdminSql;
 import dev.callanalytics.analytics.ApiSql;
 import dev.callanalytics.calllogs.CallLogsSql;
 import dev.callanalytics.http.DateRange;
@@ -31,6 +32,7 @@ import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,7 +59,7 @@ public final class AnalyticsBenchmark {
     /** The plain SQL of a year takes seconds a run: up to 50 runs, but no more than this long. */
     private static final Duration SQL_BUDGET = Duration.ofSeconds(20);
 
-    /** An endpoint, the plain SQL an analyst would write for it, and the API's own SQL. */
+    /** An endpoint, the plain SQL an analyst would write for it, and the API's own SQL (null when not rendered). */
     record Case(String name, String path, String sql, List<Object> params, String apiSql) {
 
         Case(String name, String path, String sql, List<Object> params) {
@@ -66,6 +68,11 @@ public final class AnalyticsBenchmark {
 
         Case withApiSql(String apiSql) {
             return new Case(name, path, sql, params, apiSql);
+        }
+
+        /** The operator's routes, read with the admin key. */
+        boolean admin() {
+            return path.startsWith("/admin/");
         }
     }
 
@@ -97,6 +104,8 @@ public final class AnalyticsBenchmark {
             long largest = ctx.fetchCount(ctx.selectFrom("calls").where("account_id = ?", account));
             var key = ApiKey.generate();
             new AccountQueries(ctx).createKey(account, key, Set.of(Scope.READ));
+            var adminKey = ApiKey.generate();
+            new AccountQueries(ctx).createKey(account, adminKey, Set.of(Scope.ADMIN));
             var assistant = ReferenceData.assistants(0).getFirst();
             var busiest = ctx.fetchValue("select assistant_id from calls where account_id = ? group by 1 order by count(*) desc limit 1", account);
 
@@ -122,24 +131,32 @@ public final class AnalyticsBenchmark {
                                                                 .toList();
                 out.println("warming up the server: every case " + WARMUP + " times");
                 for (var c : cases) {
-                    timeHttp(base + c.path(), key, WARMUP);
+                    timeHttp(base + c.path(), c.admin() ? adminKey : key, WARMUP);
                 }
+                var apiP50 = new HashMap<String, Double>();
                 try (Connection jdbc = database.dataSource().getConnection()) {
                     for (var c : cases) {
-                        var api = timeHttp(base + c.path(), key, REQUESTS);
-                        var own = timeSql(jdbc, c.apiSql(), List.of());
+                        var api = timeHttp(base + c.path(), c.admin() ? adminKey : key, REQUESTS);
+                        apiP50.put(c.name(), api.p50());
+                        var own = c.apiSql() == null ? null : timeSql(jdbc, c.apiSql(), List.of());
                         var sql = timeSql(jdbc, c.sql(), c.params());
-                        results.add(new String[]{c.name(), fmt(api.p50()), fmt(api.p95()), fmt(own.p50()),
-                                                 fmt(api.p50() - own.p50()), fmt(sql.p50()), fmt(sql.p95()), String.valueOf(sql.runs()),
-                                                 String.format("%.1f×", sql.p50() / api.p50())});
-                        out.printf("%-46s API p50 %8s p95 %8s own SQL %8s | plain SQL p50 %9s p95 %9s (%d runs) | %s%n", c.name(),
-                                   fmt(api.p50()), fmt(api.p95()), fmt(own.p50()), fmt(sql.p50()), fmt(sql.p95()), sql.runs(),
+                        results.add(new String[]{c.name(), fmt(api.p50()), fmt(api.p95()), own == null ? "-" : fmt(own.p50()),
+                                                 own == null ? "-" : fmt(api.p50() - own.p50()), fmt(sql.p50()), fmt(sql.p95()),
+                                                 String.valueOf(sql.runs()), String.format("%.1f×", sql.p50() / api.p50())});
+                        out.printf("%-52s API p50 %8s p95 %8s own SQL %8s | plain SQL p50 %9s p95 %9s (%d runs) | %s%n", c.name(),
+                                   fmt(api.p50()), fmt(api.p95()), results.getLast()[3], fmt(sql.p50()), fmt(sql.p95()), sql.runs(),
                                    results.getLast()[8]);
                     }
                 }
+                var operator = new ArrayList<String[]>();
+                for (int days : new int[]{30, 365}) {
+                    double across = apiP50.get("operator's dashboard, every account, " + days + " days");
+                    double own = apiP50.get("dashboard, " + days + " days");
+                    operator.add(new String[]{days + " days", fmt(across), fmt(own), String.format("%.2f", across / own)});
+                }
                 var load = load(base, key, ApiSql.dashboard(database.dataSource(), account, now), dbPort, out);
                 long peakKb = peakRss(process.pid());
-                write(out, calls, stored, largest, loadRate, results, load, peakKb);
+                write(out, calls, stored, largest, loadRate, results, operator, load, peakKb);
             } finally {
                 process.destroy();
                 process.waitFor();
@@ -190,6 +207,7 @@ public final class AnalyticsBenchmark {
                 }
             }
         }
+        cases.addAll(platformCases(account, assistant, now));
         for (int page : new int[]{1, 500}) {
             cases.add(new Case("call logs page " + page + ", limit 100", "/assistant/call-logs/" + assistant + "?limit=100&page=" + page,
                     "with page as (select * from calls where account_id = ? and assistant_id = ?"
@@ -198,6 +216,67 @@ public final class AnalyticsBenchmark {
                     + " from page p left join transcripts t on t.account_id = p.account_id and t.room_name = p.room_name"
                     + " order by p.started_at desc nulls last, p.room_name, t.spoken_at, t.position",
                     List.of(account, assistant, account, assistant)));
+        }
+        return cases;
+    }
+
+    /** What one call's usage adds, as an analyst sums it from the jsonb of the raw calls. */
+    private static String usage(String key) {
+        return "sum((usage ->> '" + key + "')::numeric)";
+    }
+
+    private static final String SERVICE = "coalesce(nullif(btrim(call_service), ''), 'unknown')";
+
+    /** The platform's later endpoints: by service, token usage, and the operator's view across every account. */
+    private static List<Case> platformCases(UUID account, UUID assistant, Instant now) {
+        var cases = new ArrayList<Case>();
+        for (int days : new int[]{30, 365}) {
+            var start = now.minus(Duration.ofDays(days));
+            var range = "start_date=" + start + "&end_date=" + now;
+            var ts = List.<Object>of(account, Timestamp.from(start), Timestamp.from(now));
+            var everywhen = List.<Object>of(Timestamp.from(start), Timestamp.from(now));
+            var oneAssistant = new ArrayList<>(ts);
+            oneAssistant.add(assistant);
+            var byService = "select " + SERVICE + ", count(*), sum(call_duration_minutes) from calls where account_id = ?"
+                            + " and started_at between ? and ?";
+            cases.add(new Case("by-service, " + days + " days", "/analytics/calls/by-service?" + range,
+                    byService + " group by 1 order by 3 desc nulls last, 1", ts));
+            cases.add(new Case("by-service, " + days + " days, one assistant", "/analytics/calls/by-service?" + range + "&assistant_id=" + assistant,
+                    byService + " and assistant_id = ? group by 1 order by 3 desc nulls last, 1", oneAssistant));
+            var summary = "select count(*), " + usage("llm_input_audio_tokens") + ", " + usage("llm_input_text_tokens") + ", "
+                          + usage("llm_input_cached_audio_tokens") + ", " + usage("llm_input_cached_text_tokens") + ", "
+                          + usage("llm_output_audio_tokens") + ", " + usage("llm_output_text_tokens") + ", " + usage("llm_total_tokens") + ", "
+                          + usage("tts_characters_count") + ", " + usage("tts_audio_duration") + ", " + usage("stt_audio_duration")
+                          + ", sum(call_duration_minutes) from calls where usage is not null";
+            cases.add(new Case("tokens summary, " + days + " days", "/analytics/tokens/summary?" + range,
+                    summary + " and account_id = ? and started_at between ? and ?", ts));
+            var perKey = usage("llm_total_tokens") + ", " + usage("llm_input_audio_tokens") + ", " + usage("llm_output_text_tokens") + ", "
+                         + usage("tts_characters_count") + ", " + usage("tts_audio_duration") + ", " + usage("stt_audio_duration")
+                         + ", sum(call_duration_minutes) from calls where usage is not null";
+            cases.add(new Case("tokens by-assistant, " + days + " days", "/analytics/tokens/by-assistant?" + range,
+                    "select assistant_id, count(*), " + perKey + " and account_id = ? and started_at between ? and ?"
+                    + " group by 1 order by 3 desc, 1", ts));
+            cases.add(new Case("operator's dashboard, every account, " + days + " days", "/admin/analytics/dashboard?" + range,
+                    "select count(*), sum(call_duration_minutes), count(distinct account_id) from calls where started_at between ? and ?",
+                    everywhen));
+            cases.add(new Case("operator's by-account, " + days + " days", "/admin/analytics/calls/by-account?" + range,
+                    "select c.account_id, a.name, count(*), sum(c.call_duration_minutes) from calls c join accounts a using (account_id)"
+                    + " where c.started_at between ? and ? group by 1, 2 order by 4 desc nulls last, 3 desc, 1", everywhen));
+            cases.add(new Case("operator's by-phone-number, " + days + " days", "/admin/analytics/calls/by-phone-number?" + range,
+                    "select phone_bucket, count(*), sum(call_duration_minutes) from calls where started_at between ? and ?"
+                    + " group by 1 order by 3 desc nulls last, 1", everywhen));
+            cases.add(new Case("operator's by-service, " + days + " days", "/admin/analytics/calls/by-service?" + range,
+                    "select " + SERVICE + ", count(*), sum(call_duration_minutes) from calls where started_at between ? and ?"
+                    + " group by 1 order by 3 desc nulls last, 1", everywhen));
+            cases.add(new Case("operator's tokens summary, " + days + " days", "/admin/analytics/tokens/summary?" + range,
+                    summary + " and started_at between ? and ?", everywhen));
+            cases.add(new Case("operator's tokens by-account, " + days + " days", "/admin/analytics/tokens/by-account?" + range,
+                    "select c.account_id, a.name, count(*), " + perKey.replace("call_duration_minutes", "c.call_duration_minutes")
+                                                                      .replace("from calls", "from calls c join accounts a using (account_id)")
+                    + " and c.started_at between ? and ? group by 1, 2 order by 4 desc, 1", everywhen));
+            cases.add(new Case("operator's tokens by-assistant, " + days + " days", "/admin/analytics/tokens/by-assistant?" + range,
+                    "select assistant_id, account_id, count(*), " + perKey + " and started_at between ? and ?"
+                    + " group by 1, 2 order by 4 desc, 1, 2", everywhen));
         }
         return cases;
     }
@@ -227,11 +306,19 @@ public final class AnalyticsBenchmark {
         var params = c.path().replaceFirst(".*\\?", "");
         var start = Instant.parse(params.replaceFirst(".*start_date=([^&]+).*", "$1"));
         var end = Instant.parse(params.replaceFirst(".*end_date=([^&]+).*", "$1"));
+        var range = new DateRange(start, end);
+        if (c.admin()) {
+            // the operator's own two; the others are the account's queries over more accounts
+            var endpoint = c.path().replaceFirst("^/admin/analytics/(calls/)?([a-z-]+).*", "$2");
+            return endpoint.equals("dashboard") || endpoint.equals("by-account") ? AdminSql.of(dataSource, endpoint, range) : null;
+        }
         var filter = params.contains("assistant_id=") ? Optional.of(assistant) : Optional.<UUID>empty();
         var endpoint = c.path().startsWith("/analytics/calls/by-time")
                 ? "by-time-" + params.replaceFirst(".*granularity=([a-z]+).*", "$1")
+                : c.path().startsWith("/analytics/tokens/")
+                ? "tokens-" + c.path().replaceFirst("^/analytics/tokens/([a-z-]+).*", "$1")
                 : c.path().replaceFirst("^/analytics/(calls/)?([a-z-]+).*", "$2");
-        return ApiSql.of(dataSource, endpoint, account, new DateRange(start, end), filter, now);
+        return ApiSql.of(dataSource, endpoint, account, range, filter, now);
     }
 
     private static Timing timeSql(Connection jdbc, String sql, List<Object> params) throws Exception {
@@ -346,7 +433,7 @@ public final class AnalyticsBenchmark {
     }
 
     private static void write(PrintWriter out, long calls, long stored, long largest, double loadRate, List<String[]> results,
-                              Load load, long peakKb) throws IOException {
+                              List<String[]> operator, Load load, long peakKb) throws IOException {
         var md = new StringBuilder();
         md.append("## Analytics speed at scale\n\n");
         md.append("Measured ").append(LocalDate.now(ZoneOffset.UTC)).append(" on ").append(machine()).append(", with\n\n");
@@ -362,6 +449,13 @@ public final class AnalyticsBenchmark {
         md.append("| what | API p50 | API p95 | API's SQL p50 | overhead | plain SQL p50 | plain SQL p95 | plain SQL runs | API faster by |\n");
         md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (var r : results) {
+            md.append("| ").append(String.join(" | ", r)).append(" |\n");
+        }
+        md.append("\n### The operator's dashboard across every account beside the largest account's own\n\n");
+        md.append("Both over HTTP, p50 of the runs above: the operator's sums the ").append(String.format("%,d", stored))
+          .append(" calls of all 20 accounts, the account's ").append(String.format("%,d", largest)).append(" (with its period counts).\n\n");
+        md.append("| range | operator's dashboard, 20 accounts | largest account's dashboard | ratio |\n| --- | ---: | ---: | ---: |\n");
+        for (var r : operator) {
             md.append("| ").append(String.join(" | ", r)).append(" |\n");
         }
         md.append("\n### Under load: 32 connections, 30 s\n\n");

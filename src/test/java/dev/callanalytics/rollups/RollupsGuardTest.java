@@ -39,6 +39,11 @@ class RollupsGuardTest {
         return Cli.run(env, args);
     }
 
+    static String describe(RollupQueries.Drift d) {
+        return d.rollup() + " " + d.periodStart().withOffsetSameInstant(java.time.ZoneOffset.UTC) + " " + d.measure() + " "
+               + d.rollupValue().toPlainString() + " " + d.actualValue().toPlainString();
+    }
+
     static RollupQueries rollups() {
         return new RollupQueries(api.ctx());
     }
@@ -55,17 +60,23 @@ class RollupsGuardTest {
             new dev.callanalytics.testing.Calls(tx.dsl(), bypassed.id()).add(assistant, Instant.parse("2026-02-01T11:00:00Z"), "2.5");
             new dev.callanalytics.testing.Calls(tx.dsl(), bypassed.id()).add(assistant, Instant.parse("2026-02-02T11:00:00Z"), null);
         });
-        assertEquals(2, RollupQueries.rollups(rollups().verify(Optional.of(bypassed.id()))));
+        // two days, each in call_rollups and in call_totals by day and by quarter hour
+        assertEquals(6, RollupQueries.rows(rollups().verify(Optional.of(bypassed.id()))));
         assertEquals(0, rollups().verify(Optional.of(untouched.id())).size());
         var drift = rollups().verify(Optional.empty());
-        assertEquals(2, RollupQueries.rollups(drift));
-        // the first day's rollup misses a call of 2.5 minutes; the second's a call of unknown length
-        assertEquals(List.of("calls 0 1", "minutes 0 2.5", "calls 0 1"),
-                     drift.stream().map(d -> d.measure() + " " + d.rollupValue().toPlainString() + " " + d.actualValue().toPlainString()).toList());
+        assertEquals(6, RollupQueries.rows(drift));
+        // the first day misses a call of 2.5 minutes; the second a call of unknown length
+        assertEquals(List.of("call_rollups 2026-02-01T00:00Z calls 0 1", "call_rollups 2026-02-01T00:00Z minutes 0 2.5",
+                             "call_rollups 2026-02-02T00:00Z calls 0 1",
+                             "call_totals day 2026-02-01T00:00Z calls 0 1", "call_totals day 2026-02-01T00:00Z minutes 0 2.5",
+                             "call_totals day 2026-02-02T00:00Z calls 0 1",
+                             "call_totals quarter 2026-02-01T11:00Z calls 0 1", "call_totals quarter 2026-02-01T11:00Z minutes 0 2.5",
+                             "call_totals quarter 2026-02-02T11:00Z calls 0 1"),
+                     drift.stream().map(RollupsGuardTest::describe).toList());
 
         var verify = run("rollups", "verify");
         assertEquals(1, verify.exitCode(), verify.out());
-        assertTrue(verify.out().contains("2 rollup(s) differ from their calls"), verify.out());
+        assertTrue(verify.out().contains("6 rollup row(s) differ from their calls"), verify.out());
         // before the repair, the API's whole-day answer misses the bypassed calls
         assertEquals(0, api.get("/analytics/dashboard?start_date=2026-02-01&end_date=2026-02-02", bypassed).data().get("total_calls").asInt());
 
@@ -90,9 +101,11 @@ class RollupsGuardTest {
         }
         api.ctx().execute("UPDATE call_rollups SET minutes = minutes + 0.01 WHERE account_id = ?", account.id());
         var drift = rollups().verify(Optional.of(account.id()));
-        assertEquals(1, RollupQueries.rollups(drift));
-        assertEquals(List.of("calls 1 2", "minutes 1.01 2"),
-                     drift.stream().map(d -> d.measure() + " " + d.rollupValue().toPlainString() + " " + d.actualValue().toPlainString()).toList());
+        assertEquals(3, RollupQueries.rows(drift));
+        assertEquals(List.of("call_rollups 2026-03-01T00:00Z calls 1 2", "call_rollups 2026-03-01T00:00Z minutes 1.01 2",
+                             "call_totals day 2026-03-01T00:00Z calls 1 2", "call_totals day 2026-03-01T00:00Z minutes 1 2",
+                             "call_totals quarter 2026-03-01T12:00Z calls 0 1", "call_totals quarter 2026-03-01T12:00Z minutes 0 1"),
+                     drift.stream().map(RollupsGuardTest::describe).toList());
         assertTrue(rollups().rebuild(Optional.empty()) > 0);
         assertEquals(0, rollups().verify(Optional.empty()).size());
     }
@@ -123,7 +136,10 @@ class RollupsGuardTest {
             for (var write : new String[]{"INSERT INTO public.call_rollups VALUES ('" + account.id() + "', '2026-04-01', '"
                                           + UUID.randomUUID() + "', 'x', 1, 1)",
                                           "UPDATE public.call_rollups SET calls = 0", "DELETE FROM public.call_rollups",
-                                          "TRUNCATE public.call_rollups", "SELECT * FROM public.call_rollups_rebuild(NULL)"}) {
+                                          "TRUNCATE public.call_rollups", "SELECT * FROM public.call_rollups_rebuild(NULL)",
+                                          "INSERT INTO public.call_totals (account_id, level, period_start, calls) VALUES ('"
+                                          + account.id() + "', 'day', '2026-04-01', 1)",
+                                          "DELETE FROM public.call_totals", "SELECT public.call_totals_fold(10)"}) {
                 var refused = assertThrows(SQLException.class, () -> statement.execute(write), write);
                 assertEquals("42501", refused.getSQLState(), write + ": " + refused.getMessage());
             }

@@ -15,8 +15,8 @@ import org.jooq.impl.SQLDataType;
 
 
 /**
- * The SELECT (as text) of what the calls of a table add to call_rollups (sign
- * 1) or take from it (sign -1), one row per call.
+ * The SELECT (as text) of what the calls of a table add to call_rollups and
+ * call_totals (sign 1) or take from them (sign -1), one row per call.
  */
 @SuppressWarnings({ "all", "unchecked", "rawtypes", "this-escape" })
 public class CallRollupsChanges extends AbstractRoutine<String> {
@@ -42,7 +42,7 @@ public class CallRollupsChanges extends AbstractRoutine<String> {
      * Create a new routine call instance
      */
     public CallRollupsChanges() {
-        super("call_rollups_changes", Public.PUBLIC, DSL.comment("The SELECT (as text) of what the calls of a table add to call_rollups (sign 1) or take from it (sign -1), one row per call."), SQLDataType.CLOB);
+        super("call_rollups_changes", Public.PUBLIC, DSL.comment("The SELECT (as text) of what the calls of a table add to call_rollups and call_totals (sign 1) or take from them (sign -1), one row per call."), SQLDataType.CLOB);
 
         setReturnParameter(RETURN_VALUE);
         addInParameter(SOURCE);

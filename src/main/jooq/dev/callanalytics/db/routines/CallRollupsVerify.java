@@ -7,7 +7,7 @@ package dev.callanalytics.db.routines;
 import dev.callanalytics.db.Public;
 
 import java.math.BigDecimal;
-import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.UUID;
 
 import org.jooq.Parameter;
@@ -19,9 +19,10 @@ import org.jooq.impl.SQLDataType;
 
 
 /**
- * Every measure of every (account, UTC day, assistant, phone bucket, service)
- * whose rollup differs from its raw calls, of one account or of all: no rows
- * means call_rollups is exact.
+ * Every measure of every row of call_rollups (account, UTC day, assistant,
+ * phone bucket, service) and of call_totals (account, day or quarter hour) that
+ * differs from the raw calls, of one account or of all: no rows means both are
+ * exact.
  */
 @SuppressWarnings({ "all", "unchecked", "rawtypes", "this-escape" })
 public class CallRollupsVerify extends AbstractRoutine<Record> {
@@ -44,9 +45,14 @@ public class CallRollupsVerify extends AbstractRoutine<Record> {
     public static final Parameter<UUID> ACCOUNT_ID = Internal.createParameter("account_id", SQLDataType.UUID, false);
 
     /**
-     * The parameter <code>public.call_rollups_verify.day</code>.
+     * The parameter <code>public.call_rollups_verify.rollup</code>.
      */
-    public static final Parameter<LocalDate> DAY = Internal.createParameter("day", SQLDataType.LOCALDATE, false);
+    public static final Parameter<String> ROLLUP = Internal.createParameter("rollup", SQLDataType.CLOB, false);
+
+    /**
+     * The parameter <code>public.call_rollups_verify.period_start</code>.
+     */
+    public static final Parameter<OffsetDateTime> PERIOD_START = Internal.createParameter("period_start", SQLDataType.TIMESTAMPWITHTIMEZONE(6), false);
 
     /**
      * The parameter <code>public.call_rollups_verify.assistant_id</code>.
@@ -82,12 +88,13 @@ public class CallRollupsVerify extends AbstractRoutine<Record> {
      * Create a new routine call instance
      */
     public CallRollupsVerify() {
-        super("call_rollups_verify", Public.PUBLIC, DSL.comment("Every measure of every (account, UTC day, assistant, phone bucket, service) whose rollup differs from its raw calls, of one account or of all: no rows means call_rollups is exact."), SQLDataType.RECORD);
+        super("call_rollups_verify", Public.PUBLIC, DSL.comment("Every measure of every row of call_rollups (account, UTC day, assistant, phone bucket, service) and of call_totals (account, day or quarter hour) that differs from the raw calls, of one account or of all: no rows means both are exact."), SQLDataType.RECORD);
 
         setReturnParameter(RETURN_VALUE);
         addInParameter(ONLY_ACCOUNT);
         addOutParameter(ACCOUNT_ID);
-        addOutParameter(DAY);
+        addOutParameter(ROLLUP);
+        addOutParameter(PERIOD_START);
         addOutParameter(ASSISTANT_ID);
         addOutParameter(PHONE_BUCKET);
         addOutParameter(SERVICE);
@@ -112,10 +119,17 @@ public class CallRollupsVerify extends AbstractRoutine<Record> {
     }
 
     /**
-     * Get the <code>day</code> parameter OUT value from the routine
+     * Get the <code>rollup</code> parameter OUT value from the routine
      */
-    public LocalDate getDay() {
-        return get(DAY);
+    public String getRollup() {
+        return get(ROLLUP);
+    }
+
+    /**
+     * Get the <code>period_start</code> parameter OUT value from the routine
+     */
+    public OffsetDateTime getPeriodStart() {
+        return get(PERIOD_START);
     }
 
     /**

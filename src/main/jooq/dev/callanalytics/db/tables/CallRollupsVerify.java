@@ -8,7 +8,7 @@ import dev.callanalytics.db.Public;
 import dev.callanalytics.db.tables.records.CallRollupsVerifyRecord;
 
 import java.math.BigDecimal;
-import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.UUID;
 
 import org.jooq.Condition;
@@ -24,9 +24,10 @@ import org.jooq.impl.TableImpl;
 
 
 /**
- * Every measure of every (account, UTC day, assistant, phone bucket, service)
- * whose rollup differs from its raw calls, of one account or of all: no rows
- * means call_rollups is exact.
+ * Every measure of every row of call_rollups (account, UTC day, assistant,
+ * phone bucket, service) and of call_totals (account, day or quarter hour) that
+ * differs from the raw calls, of one account or of all: no rows means both are
+ * exact.
  */
 @SuppressWarnings({ "all", "unchecked", "rawtypes", "this-escape" })
 public class CallRollupsVerify extends TableImpl<CallRollupsVerifyRecord> {
@@ -52,9 +53,14 @@ public class CallRollupsVerify extends TableImpl<CallRollupsVerifyRecord> {
     public final TableField<CallRollupsVerifyRecord, UUID> ACCOUNT_ID = createField(DSL.name("account_id"), SQLDataType.UUID, this, "");
 
     /**
-     * The column <code>public.call_rollups_verify.day</code>.
+     * The column <code>public.call_rollups_verify.rollup</code>.
      */
-    public final TableField<CallRollupsVerifyRecord, LocalDate> DAY = createField(DSL.name("day"), SQLDataType.LOCALDATE, this, "");
+    public final TableField<CallRollupsVerifyRecord, String> ROLLUP = createField(DSL.name("rollup"), SQLDataType.CLOB, this, "");
+
+    /**
+     * The column <code>public.call_rollups_verify.period_start</code>.
+     */
+    public final TableField<CallRollupsVerifyRecord, OffsetDateTime> PERIOD_START = createField(DSL.name("period_start"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
 
     /**
      * The column <code>public.call_rollups_verify.assistant_id</code>.
@@ -97,7 +103,7 @@ public class CallRollupsVerify extends TableImpl<CallRollupsVerifyRecord> {
     }
 
     private CallRollupsVerify(Name alias, Table<CallRollupsVerifyRecord> aliased, Field<?>[] parameters, Condition where) {
-        super(alias, null, aliased, parameters, DSL.comment("Every measure of every (account, UTC day, assistant, phone bucket, service) whose rollup differs from its raw calls, of one account or of all: no rows means call_rollups is exact."), TableOptions.function(), where);
+        super(alias, null, aliased, parameters, DSL.comment("Every measure of every row of call_rollups (account, UTC day, assistant, phone bucket, service) and of call_totals (account, day or quarter hour) that differs from the raw calls, of one account or of all: no rows means both are exact."), TableOptions.function(), where);
     }
 
     /**

@@ -7,16 +7,17 @@ package dev.callanalytics.db.tables.records;
 import dev.callanalytics.db.tables.CallRollupsVerify;
 
 import java.math.BigDecimal;
-import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.UUID;
 
 import org.jooq.impl.TableRecordImpl;
 
 
 /**
- * Every measure of every (account, UTC day, assistant, phone bucket, service)
- * whose rollup differs from its raw calls, of one account or of all: no rows
- * means call_rollups is exact.
+ * Every measure of every row of call_rollups (account, UTC day, assistant,
+ * phone bucket, service) and of call_totals (account, day or quarter hour) that
+ * differs from the raw calls, of one account or of all: no rows means both are
+ * exact.
  */
 @SuppressWarnings({ "all", "unchecked", "rawtypes", "this-escape" })
 public class CallRollupsVerifyRecord extends TableRecordImpl<CallRollupsVerifyRecord> {
@@ -39,25 +40,40 @@ public class CallRollupsVerifyRecord extends TableRecordImpl<CallRollupsVerifyRe
     }
 
     /**
-     * Setter for <code>public.call_rollups_verify.day</code>.
+     * Setter for <code>public.call_rollups_verify.rollup</code>.
      */
-    public CallRollupsVerifyRecord setDay(LocalDate value) {
+    public CallRollupsVerifyRecord setRollup(String value) {
         set(1, value);
         return this;
     }
 
     /**
-     * Getter for <code>public.call_rollups_verify.day</code>.
+     * Getter for <code>public.call_rollups_verify.rollup</code>.
      */
-    public LocalDate getDay() {
-        return (LocalDate) get(1);
+    public String getRollup() {
+        return (String) get(1);
+    }
+
+    /**
+     * Setter for <code>public.call_rollups_verify.period_start</code>.
+     */
+    public CallRollupsVerifyRecord setPeriodStart(OffsetDateTime value) {
+        set(2, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>public.call_rollups_verify.period_start</code>.
+     */
+    public OffsetDateTime getPeriodStart() {
+        return (OffsetDateTime) get(2);
     }
 
     /**
      * Setter for <code>public.call_rollups_verify.assistant_id</code>.
      */
     public CallRollupsVerifyRecord setAssistantId(UUID value) {
-        set(2, value);
+        set(3, value);
         return this;
     }
 
@@ -65,14 +81,14 @@ public class CallRollupsVerifyRecord extends TableRecordImpl<CallRollupsVerifyRe
      * Getter for <code>public.call_rollups_verify.assistant_id</code>.
      */
     public UUID getAssistantId() {
-        return (UUID) get(2);
+        return (UUID) get(3);
     }
 
     /**
      * Setter for <code>public.call_rollups_verify.phone_bucket</code>.
      */
     public CallRollupsVerifyRecord setPhoneBucket(String value) {
-        set(3, value);
+        set(4, value);
         return this;
     }
 
@@ -80,14 +96,14 @@ public class CallRollupsVerifyRecord extends TableRecordImpl<CallRollupsVerifyRe
      * Getter for <code>public.call_rollups_verify.phone_bucket</code>.
      */
     public String getPhoneBucket() {
-        return (String) get(3);
+        return (String) get(4);
     }
 
     /**
      * Setter for <code>public.call_rollups_verify.service</code>.
      */
     public CallRollupsVerifyRecord setService(String value) {
-        set(4, value);
+        set(5, value);
         return this;
     }
 
@@ -95,14 +111,14 @@ public class CallRollupsVerifyRecord extends TableRecordImpl<CallRollupsVerifyRe
      * Getter for <code>public.call_rollups_verify.service</code>.
      */
     public String getService() {
-        return (String) get(4);
+        return (String) get(5);
     }
 
     /**
      * Setter for <code>public.call_rollups_verify.measure</code>.
      */
     public CallRollupsVerifyRecord setMeasure(String value) {
-        set(5, value);
+        set(6, value);
         return this;
     }
 
@@ -110,14 +126,14 @@ public class CallRollupsVerifyRecord extends TableRecordImpl<CallRollupsVerifyRe
      * Getter for <code>public.call_rollups_verify.measure</code>.
      */
     public String getMeasure() {
-        return (String) get(5);
+        return (String) get(6);
     }
 
     /**
      * Setter for <code>public.call_rollups_verify.rollup_value</code>.
      */
     public CallRollupsVerifyRecord setRollupValue(BigDecimal value) {
-        set(6, value);
+        set(7, value);
         return this;
     }
 
@@ -125,14 +141,14 @@ public class CallRollupsVerifyRecord extends TableRecordImpl<CallRollupsVerifyRe
      * Getter for <code>public.call_rollups_verify.rollup_value</code>.
      */
     public BigDecimal getRollupValue() {
-        return (BigDecimal) get(6);
+        return (BigDecimal) get(7);
     }
 
     /**
      * Setter for <code>public.call_rollups_verify.actual_value</code>.
      */
     public CallRollupsVerifyRecord setActualValue(BigDecimal value) {
-        set(7, value);
+        set(8, value);
         return this;
     }
 
@@ -140,7 +156,7 @@ public class CallRollupsVerifyRecord extends TableRecordImpl<CallRollupsVerifyRe
      * Getter for <code>public.call_rollups_verify.actual_value</code>.
      */
     public BigDecimal getActualValue() {
-        return (BigDecimal) get(7);
+        return (BigDecimal) get(8);
     }
 
     // -------------------------------------------------------------------------
@@ -157,11 +173,12 @@ public class CallRollupsVerifyRecord extends TableRecordImpl<CallRollupsVerifyRe
     /**
      * Create a detached, initialised CallRollupsVerifyRecord
      */
-    public CallRollupsVerifyRecord(UUID accountId, LocalDate day, UUID assistantId, String phoneBucket, String service, String measure, BigDecimal rollupValue, BigDecimal actualValue) {
+    public CallRollupsVerifyRecord(UUID accountId, String rollup, OffsetDateTime periodStart, UUID assistantId, String phoneBucket, String service, String measure, BigDecimal rollupValue, BigDecimal actualValue) {
         super(CallRollupsVerify.CALL_ROLLUPS_VERIFY);
 
         setAccountId(accountId);
-        setDay(day);
+        setRollup(rollup);
+        setPeriodStart(periodStart);
         setAssistantId(assistantId);
         setPhoneBucket(phoneBucket);
         setService(service);
