@@ -41,6 +41,23 @@ public final class Bulkhead implements DataSource, AutoCloseable {
         return permits.size();
     }
 
+    /**
+     * Waits, at most {@code limit}, until the pool holds every connection it may (Hikari opens
+     * them in the background from its start); a database too slow for that is left to the pool.
+     */
+    public void awaitFilled(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        var state = pool.getHikariPoolMXBean();
+        while (state != null && state.getTotalConnections() < pool.getMaximumPoolSize() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10); // the pool's own thread is opening them; bounded by the deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Connections handed out and not yet returned. */
     public int inUse() {
         return permits.inUse();

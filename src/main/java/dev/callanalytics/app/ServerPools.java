@@ -49,6 +49,8 @@ public record ServerPools(Bulkhead reads, Bulkhead writes, Bulkhead probes, Requ
     /** A write waits this long for a row another write holds (an import writing the same days), then 503. */
     static final Duration WRITE_LOCK_TIMEOUT = Duration.ofSeconds(5);
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    /** How long the start waits for the pools to open their connections (the database slow: it serves anyway). */
+    static final Duration POOL_FILL_WAIT = Duration.ofSeconds(10);
 
     public static ServerPools open(DatabaseSettings target, Settings settings) {
         var reads = bulkhead(target, new PoolSpec("reads", settings.readPoolSize(), settings.queryTimeout(), Duration.ZERO, true,
@@ -59,6 +61,11 @@ public record ServerPools(Bulkhead reads, Bulkhead writes, Bulkhead probes, Requ
             try {
                 var probes = bulkhead(target, new PoolSpec("probes", 1, PROBE_TIMEOUT, Duration.ZERO, true, CONNECTION_TIMEOUT, false));
                 try {
+                    // Hikari opens connections one at a time, in the background: a burst of
+                    // requests right after the start would find them still opening and take a
+                    // slow pool for a stuck one. The server starts with its pools full.
+                    reads.awaitFilled(POOL_FILL_WAIT);
+                    writes.awaitFilled(POOL_FILL_WAIT);
                     var replica = settings.replica().map(on -> replica(on, settings, probes));
                     return new ServerPools(reads, writes, probes, new RequestBodies(settings.bodyMemoryBytes()), replica);
                 } catch (RuntimeException e) {
