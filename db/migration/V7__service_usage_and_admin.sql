@@ -210,28 +210,30 @@ BEGIN
                   ELSE call_rollups_changes('old_calls', -1)
               END;
     SELECT string_agg(format('%I', measure), ', '),
-           string_agg(format('sum(%I)', measure), ', '),
+           string_agg(format('sum(%1$I) AS %1$I', measure), ', '),
            string_agg(format('sum(%I) <> 0', measure), ' OR '),
            string_agg(format('%1$I = r.%1$I + excluded.%1$I', measure), ', ')
     INTO columns, sums, changed, applied
     FROM call_rollups_measures();
+    -- One pass over the changes for all three: the rollup rows (upserted, in key order), the day
+    -- and quarter-hour totals (appended).
     EXECUTE format(
-        'INSERT INTO call_rollups AS r (account_id, day, assistant_id, phone_bucket, service, %1$s)
-         SELECT account_id, day, assistant_id, phone_bucket, service, %2$s
-         FROM (%3$s) AS changes
-         GROUP BY account_id, day, assistant_id, phone_bucket, service
-         HAVING %4$s
-         ORDER BY account_id, day, assistant_id, phone_bucket, service
-         ON CONFLICT (account_id, day, assistant_id, phone_bucket, service) DO UPDATE SET %5$s',
+        'WITH sums AS MATERIALIZED (
+             SELECT grouping(assistant_id) AS totals, account_id, day, quarter, assistant_id, phone_bucket, service, %2$s
+             FROM (%3$s) AS changes
+             GROUP BY GROUPING SETS ((account_id, day, assistant_id, phone_bucket, service), (account_id, day), (account_id, quarter))
+             HAVING %4$s
+         ), rollups AS (
+             INSERT INTO call_rollups AS r (account_id, day, assistant_id, phone_bucket, service, %1$s)
+             SELECT account_id, day, assistant_id, phone_bucket, service, %1$s FROM sums WHERE totals = 0
+             ORDER BY account_id, day, assistant_id, phone_bucket, service
+             ON CONFLICT (account_id, day, assistant_id, phone_bucket, service) DO UPDATE SET %5$s
+         )
+         INSERT INTO call_totals (account_id, level, period_start, %1$s)
+         SELECT account_id, CASE WHEN quarter IS NULL THEN ''day'' ELSE ''quarter'' END,
+                coalesce(quarter, day::timestamp AT TIME ZONE ''UTC''), %1$s
+         FROM sums WHERE totals = 1',
         columns, sums, source, changed, applied);
-    EXECUTE format(
-        'INSERT INTO call_totals (account_id, level, period_start, %1$s)
-         SELECT account_id, ''day'', day::timestamp AT TIME ZONE ''UTC'', %2$s FROM (%3$s) AS changes
-         GROUP BY account_id, day HAVING %4$s
-         UNION ALL
-         SELECT account_id, ''quarter'', quarter, %2$s FROM (%3$s) AS changes
-         GROUP BY account_id, quarter HAVING %4$s',
-        columns, sums, source, changed);
     RETURN NULL;
 END
 $$;
