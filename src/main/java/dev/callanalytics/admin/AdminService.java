@@ -7,6 +7,7 @@ import dev.callanalytics.analytics.AnalyticsResponses.ByPhoneNumber;
 import dev.callanalytics.analytics.AnalyticsResponses.ByService;
 import dev.callanalytics.analytics.AnalyticsService;
 import dev.callanalytics.analytics.Dimension;
+import dev.callanalytics.analytics.Question;
 import dev.callanalytics.auth.Authenticator;
 import dev.callanalytics.auth.Caller;
 import dev.callanalytics.http.ApiException;
@@ -65,18 +66,18 @@ public final class AdminService implements HttpService {
     }
 
     private void dashboard(Caller caller, ServerRequest req, ServerResponse res) {
-        var range = range(req);
-        Envelope.ok("Admin dashboard fetched successfully", admin.dashboard(admin.everyAccount(), range)).send(req, res);
+        var range = range(req, caller);
+        Envelope.ok("Admin dashboard fetched successfully", admin.dashboard(admin.accountIds(), range)).send(req, res);
     }
 
     private void byAccount(Caller caller, ServerRequest req, ServerResponse res) {
-        var range = range(req);
+        var range = range(req, caller);
         Envelope.ok("Calls by account fetched successfully", new ByAccount(admin.byAccount(admin.everyAccount(), range))).send(req, res);
     }
 
     private void byPhoneNumber(Caller caller, ServerRequest req, ServerResponse res) {
         var params = QueryParams.of(req);
-        var range = range(req);
+        var range = range(req, caller);
         var scope = narrowed(params);
         var assistant = AnalyticsService.existingAssistant(analytics, scope, params);
         Envelope.ok("Calls by phone number fetched successfully", new ByPhoneNumber(analytics.byPhoneNumber(scope, range, assistant)))
@@ -85,7 +86,7 @@ public final class AdminService implements HttpService {
 
     private void byService(Caller caller, ServerRequest req, ServerResponse res) {
         var params = QueryParams.of(req);
-        var range = range(req);
+        var range = range(req, caller);
         var scope = narrowed(params);
         var assistant = AnalyticsService.existingAssistant(analytics, scope, params);
         Envelope.ok("Calls by service fetched successfully", new ByService(analytics.byService(scope, range, assistant))).send(req, res);
@@ -93,14 +94,14 @@ public final class AdminService implements HttpService {
 
     private void tokenSummary(Caller caller, ServerRequest req, ServerResponse res) {
         var params = QueryParams.of(req);
-        var range = range(req);
+        var range = range(req, caller);
         var scope = narrowed(params);
         var assistant = AnalyticsService.existingAssistant(analytics, scope, params);
         Envelope.ok("Token usage summary fetched successfully", usage.summary(scope, range, assistant)).send(req, res);
     }
 
     private void tokensByAccount(Caller caller, ServerRequest req, ServerResponse res) {
-        var range = range(req);
+        var range = range(req, caller);
         var rows = usage.by(admin.everyAccount(), range, List.of(Dimension.ACCOUNT));
         var names = admin.accountNames(rows.stream().map(row -> row.keys().get(Dimension.ACCOUNT.name(), UUID.class)).toList());
         var accounts = rows.stream().map(row -> {
@@ -111,7 +112,7 @@ public final class AdminService implements HttpService {
     }
 
     private void tokensByAssistant(Caller caller, ServerRequest req, ServerResponse res) {
-        var range = range(req);
+        var range = range(req, caller);
         // ties by assistant_id, as the account's own list; then by account, whose ids they are
         var rows = usage.by(narrowed(QueryParams.of(req)), range, List.of(Dimension.ASSISTANT, Dimension.ACCOUNT));
         var assistants = rows.stream()
@@ -121,8 +122,9 @@ public final class AdminService implements HttpService {
         Envelope.ok("Token usage by assistant fetched successfully", new ByAssistant<>(assistants)).send(req, res);
     }
 
-    private DateRange range(ServerRequest req) {
-        return DateRange.forAnalytics(QueryParams.of(req), clock.instant());
+    /** The range of a request, bare dates in its timezone (else the zone of the operator key's account). */
+    private DateRange range(ServerRequest req, Caller caller) {
+        return Question.of(req, caller, clock.instant()).range();
     }
 
     /** One account when {@code account_id} names one (404 when none has that id), every account otherwise. */

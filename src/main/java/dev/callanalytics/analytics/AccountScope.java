@@ -10,10 +10,13 @@ import static org.jooq.impl.DSL.falseCondition;
 
 /**
  * Whose calls a query reads. Every route reads the caller's account only ({@link #of(UUID)}); the
- * operator's routes (package {@code admin}) alone read several ({@link #accounts(List)}), and
- * are the only callers of that factory.
+ * operator's routes (package {@code admin}) alone read several ({@link #accounts(List)}), or all
+ * of them as one ({@link #together(List)}), and are the only callers of those factories.
  */
-public record AccountScope(List<UUID> accountIds) {
+public record AccountScope(List<UUID> accountIds, boolean together) {
+
+    /** The account_id of call_totals' rows for all accounts together. */
+    public static final UUID ALL_ACCOUNTS = new UUID(0, 0);
 
     public AccountScope {
         accountIds = List.copyOf(accountIds);
@@ -21,12 +24,20 @@ public record AccountScope(List<UUID> accountIds) {
 
     /** One account: the caller's. */
     public static AccountScope of(UUID account) {
-        return new AccountScope(List.of(account));
+        return new AccountScope(List.of(account), false);
     }
 
-    /** Several accounts, for the operator's view across them. */
+    /** Several accounts, each its own, for the operator's view across them. */
     public static AccountScope accounts(List<UUID> accounts) {
-        return new AccountScope(accounts);
+        return new AccountScope(accounts, false);
+    }
+
+    /**
+     * Every account ({@code everyAccount}) as one: the account totals are read from their rows for
+     * all accounts, so that the operator's totals cost what one account's cost.
+     */
+    public static AccountScope together(List<UUID> everyAccount) {
+        return new AccountScope(everyAccount, true);
     }
 
     /**
@@ -40,5 +51,10 @@ public record AccountScope(List<UUID> accountIds) {
             case 1 -> accountId.eq(accountIds.getFirst());
             default -> accountId.in(accountIds);
         };
+    }
+
+    /** The condition on call_totals.account_id: the rows for all accounts when the scope takes them together. */
+    Condition onTotals(Field<UUID> accountId) {
+        return together ? accountId.eq(ALL_ACCOUNTS) : on(accountId);
     }
 }

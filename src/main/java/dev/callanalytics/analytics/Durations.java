@@ -31,6 +31,16 @@ public final class Durations {
         return orZero(exactMinutes).divide(BigDecimal.valueOf(calls), 2, RoundingMode.HALF_UP);
     }
 
+    /** A difference of minutes, which may be negative: rounded once, half up (away from zero at .5). */
+    public static BigDecimal signedMinutes(BigDecimal exactMinutes) {
+        return round(orZero(exactMinutes));
+    }
+
+    /** An amount of money (call_cost sums): rounded once, to two decimals, half up. */
+    public static BigDecimal money(BigDecimal exact) {
+        return round(orZero(exact));
+    }
+
     /** Seconds (of audio, say) as they are reported: rounded once, to two decimals, half up. */
     public static BigDecimal seconds(BigDecimal exactSeconds) {
         return round(orZero(exactSeconds));

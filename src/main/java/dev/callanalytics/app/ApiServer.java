@@ -53,7 +53,7 @@ public final class ApiServer {
         var analyticsDsl = Database.analyticsDsl(pools.analyticsReads());
         var analyticsQueries = new AnalyticsQueries(analyticsDsl);
         var usageQueries = new UsageQueries(analyticsDsl);
-        var analytics = new AnalyticsService(analyticsQueries, auth, clock);
+        var analytics = new AnalyticsService(analyticsDsl, auth, pools.bodies(), clock);
         var usage = new UsageService(usageQueries, analyticsQueries, auth, clock);
         var admin = new AdminService(analyticsDsl, analyticsQueries, usageQueries, auth, clock);
         var callLogs = new CallLogsService(analyticsDsl, auth);

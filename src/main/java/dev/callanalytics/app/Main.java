@@ -6,6 +6,7 @@ import dev.callanalytics.auth.Scope;
 import dev.callanalytics.demo.Demo;
 import dev.callanalytics.demo.ReferenceData;
 import dev.callanalytics.http.ErrorResponses;
+import dev.callanalytics.http.Zones;
 import dev.callanalytics.reporting.ReaderQueries;
 import dev.callanalytics.reporting.ReaderQueries.ReaderRefused;
 import dev.callanalytics.rollups.RollupQueries;
@@ -29,6 +30,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -318,7 +320,7 @@ public final class Main {
         }
     }
 
-    @Command(name = "accounts", description = "Manage accounts.", subcommands = Accounts.Create.class)
+    @Command(name = "accounts", description = "Manage accounts.", subcommands = {Accounts.Create.class, Accounts.SetTimezone.class})
     static final class Accounts {
 
         @Command(name = "create", description = "Create an account and print its id (last line).")
@@ -327,18 +329,52 @@ public final class Main {
             @Parameters(paramLabel = "NAME", description = "Name of the account.")
             String name;
 
+            @Option(names = "--timezone", paramLabel = "ZONE", defaultValue = "UTC",
+                    description = "The IANA time zone its analytics are taken in when a request names none (default UTC).")
+            String timezone;
+
             @Override
             public Integer call() {
                 if (name.isBlank()) {
                     throw new StartupFailure("the account name must not be blank");
                 }
+                var zone = zone(timezone);
                 try (var database = database()) {
-                    var id = accounts(database).createAccount(name);
-                    out().println("Created account '" + name + "'");
+                    var id = accounts(database).createAccount(name, zone);
+                    out().println("Created account '" + name + "'" + (Zones.isUtc(zone) ? "" : ", in " + zone.getId()));
                     out().println(id);
                     return 0;
                 }
             }
+        }
+
+        @Command(name = "set-timezone", description = "Set the time zone an account's analytics are taken in when a request names none.")
+        static final class SetTimezone extends Subcommand {
+
+            @Parameters(index = "0", paramLabel = "ID", description = "The account.")
+            UUID account;
+
+            @Parameters(index = "1", paramLabel = "ZONE", description = "An IANA time zone: UTC, Asia/Kolkata, America/New_York, ...")
+            String timezone;
+
+            @Override
+            public Integer call() {
+                var zone = zone(timezone);
+                try (var database = database()) {
+                    if (!accounts(database).setTimezone(account, zone)) {
+                        throw new StartupFailure("no account with id " + account);
+                    }
+                    out().println("The analytics of account " + account + " are now taken in " + zone.getId()
+                                  + " when a request names no timezone");
+                    return 0;
+                }
+            }
+        }
+
+        /** An IANA zone name, or a one-line refusal. */
+        static ZoneId zone(String name) {
+            return Zones.named(name).orElseThrow(() -> new StartupFailure(
+                    "unknown time zone '" + name + "': use an IANA name such as UTC, Asia/Kolkata or America/New_York"));
         }
     }
 

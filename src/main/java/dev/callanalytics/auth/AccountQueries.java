@@ -1,7 +1,9 @@
 package dev.callanalytics.auth;
 
+import dev.callanalytics.http.Zones;
 import org.jooq.DSLContext;
 
+import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -71,11 +73,31 @@ public final class AccountQueries {
 
     /** The caller a key stands for, if the key exists and is not revoked. */
     public Optional<Caller> findCaller(String key) {
-        return ctx.select(API_KEYS.ACCOUNT_ID, API_KEYS.SCOPES)
+        return ctx.select(API_KEYS.ACCOUNT_ID, API_KEYS.SCOPES, ACCOUNTS.TIMEZONE)
                   .from(API_KEYS)
+                  .join(ACCOUNTS)
+                  .on(ACCOUNTS.ACCOUNT_ID.eq(API_KEYS.ACCOUNT_ID))
                   .where(API_KEYS.KEY_HASH.eq(ApiKey.hash(key)))
                   .and(API_KEYS.REVOKED_AT.isNull())
-                  .fetchOptional(r -> new Caller(r.value1(), scopes(r.value2())));
+                  // a zone this JVM does not know (set by hand) is UTC rather than an error on every request
+                  .fetchOptional(r -> new Caller(r.value1(), scopes(r.value2()), Zones.named(r.value3()).orElse(Zones.UTC)));
+    }
+
+    /** Creates an account whose analytics are taken in {@code timezone}. */
+    public UUID createAccount(String name, ZoneId timezone) {
+        return ctx.insertInto(ACCOUNTS)
+                  .set(ACCOUNTS.NAME, name)
+                  .set(ACCOUNTS.TIMEZONE, timezone.getId())
+                  .returning(ACCOUNTS.ACCOUNT_ID)
+                  .fetchOne(ACCOUNTS.ACCOUNT_ID);
+    }
+
+    /** Sets an account's time zone; false when there is no such account. */
+    public boolean setTimezone(UUID accountId, ZoneId timezone) {
+        return ctx.update(ACCOUNTS)
+                  .set(ACCOUNTS.TIMEZONE, timezone.getId())
+                  .where(ACCOUNTS.ACCOUNT_ID.eq(accountId))
+                  .execute() == 1;
     }
 
     private static Set<Scope> scopes(String[] labels) {

@@ -36,7 +36,8 @@ public final class CallLogsService implements HttpService {
     private void callLogs(Caller caller, ServerRequest req, ServerResponse res) {
         var rawId = RequestPath.segment(req, 2, "assistant_id");
         var assistantId = QueryParams.assistantUuid(rawId);
-        var request = LogsRequest.parse(assistantId, QueryParams.of(req));
+        var params = QueryParams.of(req);
+        var request = LogsRequest.parse(assistantId, params, params.timezone(caller.timezone()));
         var page = queries.page(caller.accountId(), request)
                           .orElseThrow(() -> ApiException.assistantNotFound(rawId));
         var pagination = Pagination.of(page.total(), request.page(), request.limit());

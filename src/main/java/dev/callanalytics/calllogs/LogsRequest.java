@@ -5,6 +5,7 @@ import dev.callanalytics.http.Echo;
 import dev.callanalytics.http.DateRange.DateFilter;
 import dev.callanalytics.http.QueryParams;
 
+import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.UUID;
@@ -24,12 +25,13 @@ record LogsRequest(UUID assistantId, DateFilter dates, SortKey sortBy, boolean d
         }
     }
 
-    static LogsRequest parse(UUID assistantId, QueryParams params) {
+    /** @param zone the zone bare dates are days of (the timezone parameter's, else the account's) */
+    static LogsRequest parse(UUID assistantId, QueryParams params, ZoneId zone) {
         var page = params.intInRange("page", 1, 1, Integer.MAX_VALUE);
         var limit = params.intInRange("limit", 10, 1, MAX_LIMIT);
         var sortBy = params.get("sort_by").map(LogsRequest::sortKey).orElse(SortKey.STARTED_AT);
         var descending = params.get("sort_order").map(LogsRequest::descending).orElse(true);
-        return new LogsRequest(assistantId, DateFilter.of(params), sortBy, descending, page, limit);
+        return new LogsRequest(assistantId, DateFilter.of(params, zone), sortBy, descending, page, limit);
     }
 
     long offset() {

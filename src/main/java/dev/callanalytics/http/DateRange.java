@@ -1,10 +1,10 @@
 package dev.callanalytics.http;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -26,10 +26,20 @@ public record DateRange(Instant startDate, Instant endDate) {
 
     /**
      * The range of the analytics endpoints: {@code end_date} defaults to now, {@code start_date}
-     * to 30 days before the end.
+     * to 30 days before the end. Bare dates are days of UTC.
      */
     public static DateRange forAnalytics(QueryParams params, Instant now) {
-        var filter = DateFilter.of(params);
+        return forAnalytics(params, now, Zones.UTC);
+    }
+
+    /** The same, bare dates (and date-times without an offset) read in {@code zone}. */
+    public static DateRange forAnalytics(QueryParams params, Instant now, ZoneId zone) {
+        return forAnalytics(params.get("start_date"), params.get("end_date"), now, zone);
+    }
+
+    /** The same from the two values as given (a body's, say), each optional. */
+    public static DateRange forAnalytics(Optional<String> startDate, Optional<String> endDate, Instant now, ZoneId zone) {
+        var filter = DateFilter.of(startDate, endDate, zone);
         var end = filter.end().orElse(now);
         var start = filter.start().orElse(latest(end.minus(DEFAULT_LENGTH), Instants.EARLIEST));
         if (start.isAfter(end)) {
@@ -43,8 +53,17 @@ public record DateRange(Instant startDate, Instant endDate) {
     public record DateFilter(Optional<Instant> start, Optional<Instant> end) {
 
         public static DateFilter of(QueryParams params) {
-            var start = params.get("start_date").map(raw -> parse("start_date", raw, false));
-            var end = params.get("end_date").map(raw -> parse("end_date", raw, true));
+            return of(params, Zones.UTC);
+        }
+
+        /** Bare dates (and date-times without an offset) read in {@code zone}. */
+        public static DateFilter of(QueryParams params, ZoneId zone) {
+            return of(params.get("start_date"), params.get("end_date"), zone);
+        }
+
+        static DateFilter of(Optional<String> startDate, Optional<String> endDate, ZoneId zone) {
+            var start = startDate.map(raw -> parse("start_date", raw, false, zone));
+            var end = endDate.map(raw -> parse("end_date", raw, true, zone));
             if (start.isPresent() && end.isPresent() && start.get().isAfter(end.get())) {
                 throw ApiException.badRequest("start_date (" + Json.format(start.get()) + ") is after end_date ("
                                               + Json.format(end.get()) + ")");
@@ -54,12 +73,14 @@ public record DateRange(Instant startDate, Instant endDate) {
     }
 
     /**
-     * An ISO 8601 instant, date-time (read as UTC) or bare date. A bare date is the start of that
-     * UTC day, or, for the end of a range, its last instant, so that the whole day is included.
-     * Calls are stamped to the microsecond, so finer digits are rounded inward: an end of
-     * 23:59:59.9999999 means 23:59:59.999999, never the next day's first call.
+     * An ISO 8601 instant, date-time (read in {@code zone}, UTC unless a time zone is asked for)
+     * or bare date. A bare date is the start of that day in the zone (its first instant, 01:00
+     * where daylight saving skips midnight), or, for the end of a range, the last instant before
+     * the next day's start, so that the whole day is included (23 or 25 hours on the days the
+     * clocks change). Calls are stamped to the microsecond, so finer digits are rounded inward:
+     * an end of 23:59:59.9999999 means 23:59:59.999999, never the next day's first call.
      */
-    static Instant parse(String name, String raw, boolean endOfRange) {
+    static Instant parse(String name, String raw, boolean endOfRange, ZoneId zone) {
         var text = raw.trim();
         var unencoded = UNENCODED_PLUS.matcher(text);
         if (unencoded.matches()) {
@@ -68,12 +89,12 @@ public record DateRange(Instant startDate, Instant endDate) {
         Instant instant;
         try {
             if (!text.contains("T") && !text.contains("t")) {
-                var day = LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
-                instant = endOfRange ? day.plus(Duration.ofDays(1)).minus(RESOLUTION) : day;
+                var day = LocalDate.parse(text);
+                instant = endOfRange ? day.plusDays(1).atStartOfDay(zone).toInstant().minus(RESOLUTION) : day.atStartOfDay(zone).toInstant();
             } else {
-                instant = Instants.parse(text);
+                instant = Instants.parse(text, zone);
             }
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeException e) {
             throw ApiException.badRequest("Invalid " + name + " '" + Echo.of(raw) + "': use ISO 8601, such as 2026-03-01, "
                                           + "2026-03-01T00:00:00Z or 2026-03-01T05:30:00+05:30");
         }

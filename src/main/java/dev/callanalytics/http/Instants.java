@@ -4,6 +4,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -44,8 +45,13 @@ public final class Instants {
         return floor.equals(instant) ? floor : floor.plus(1, ChronoUnit.MICROS);
     }
 
-    /** @throws DateTimeParseException when {@code text} is not such a date-time */
+    /** @throws DateTimeParseException when {@code text} is not such a date-time; one without an offset is UTC */
     public static Instant parse(String text) {
+        return parse(text, ZoneOffset.UTC);
+    }
+
+    /** @throws DateTimeParseException when {@code text} is not such a date-time; one without an offset is in {@code zone} */
+    public static Instant parse(String text, ZoneId zone) {
         var canonical = parseCanonical(text);
         if (canonical != null) {
             return canonical;
@@ -57,7 +63,7 @@ public final class Instants {
         if (OFFSET.matcher(upper).find()) {
             return OffsetDateTime.parse(normalizeOffset(upper)).toInstant();
         }
-        return LocalDateTime.parse(upper).toInstant(ZoneOffset.UTC);
+        return LocalDateTime.parse(upper).atZone(zone).toInstant();
     }
 
     /**

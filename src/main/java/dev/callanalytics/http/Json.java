@@ -3,6 +3,7 @@ package dev.callanalytics.http;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -27,6 +28,13 @@ public final class Json {
 
     private Json() {
     }
+
+    /**
+     * What request bodies are read with: one JSON value and nothing after it, numbers with a
+     * fraction kept exact (BigDecimal, never a double).
+     */
+    public static final ObjectMapper READER = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                                                                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     public static ObjectMapper mapper() {
         var instants = new SimpleModule("utc-instants")

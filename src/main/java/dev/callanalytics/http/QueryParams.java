@@ -2,6 +2,7 @@ package dev.callanalytics.http;
 
 import io.helidon.webserver.http.ServerRequest;
 
+import java.time.ZoneId;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -41,6 +42,11 @@ public final class QueryParams {
         } catch (NumberFormatException e) {
             throw ApiException.badRequest("Invalid " + name + " '" + Echo.of(raw.get()) + "': must be " + range);
         }
+    }
+
+    /** The {@code timezone} parameter (an IANA name, 400 otherwise), or {@code fallback} (the account's) when absent. */
+    public ZoneId timezone(ZoneId fallback) {
+        return get("timezone").map(Zones::parameter).orElse(fallback);
     }
 
     /** The optional {@code assistant_id} filter; one that is not a UUID cannot exist (404). */

@@ -1,7 +1,6 @@
 package dev.callanalytics.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.callanalytics.http.Echo;
 import dev.callanalytics.http.Json;
@@ -42,8 +41,7 @@ public final class NdjsonImport {
     }
 
     /** Exact decimals; and one JSON value per body or line: what follows it is an error, not ignored. */
-    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                                                       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    static final ObjectMapper JSON = Json.READER;
 
     private final CallWriter writer;
 

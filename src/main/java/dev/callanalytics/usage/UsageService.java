@@ -4,11 +4,10 @@ import dev.callanalytics.analytics.AccountScope;
 import dev.callanalytics.analytics.AnalyticsQueries;
 import dev.callanalytics.analytics.AnalyticsService;
 import dev.callanalytics.analytics.Dimension;
+import dev.callanalytics.analytics.Question;
 import dev.callanalytics.auth.Authenticator;
 import dev.callanalytics.auth.Caller;
-import dev.callanalytics.http.DateRange;
 import dev.callanalytics.http.Envelope;
-import dev.callanalytics.http.QueryParams;
 import dev.callanalytics.http.Routes;
 import dev.callanalytics.usage.UsageResponses.AssistantUsage;
 import dev.callanalytics.usage.UsageResponses.ByAssistant;
@@ -45,16 +44,15 @@ public final class UsageService implements HttpService {
     }
 
     private void summary(Caller caller, ServerRequest req, ServerResponse res) {
-        var params = QueryParams.of(req);
-        var range = DateRange.forAnalytics(params, clock.instant());
+        var q = Question.of(req, caller, clock.instant());
         var scope = AccountScope.of(caller.accountId());
-        var assistant = AnalyticsService.existingAssistant(analytics, scope, params);
-        Envelope.ok("Token usage summary fetched successfully", usage.summary(scope, range, assistant)).send(req, res);
+        var assistant = AnalyticsService.existingAssistant(analytics, scope, q.params());
+        Envelope.ok("Token usage summary fetched successfully", usage.summary(scope, q.range(), assistant)).send(req, res);
     }
 
     private void byAssistant(Caller caller, ServerRequest req, ServerResponse res) {
-        var range = DateRange.forAnalytics(QueryParams.of(req), clock.instant());
-        var rows = usage.by(AccountScope.of(caller.accountId()), range, List.of(Dimension.ASSISTANT));
+        var q = Question.of(req, caller, clock.instant());
+        var rows = usage.by(AccountScope.of(caller.accountId()), q.range(), List.of(Dimension.ASSISTANT));
         var assistants = rows.stream()
                              .map(row -> new AssistantUsage(row.keys().get(Dimension.ASSISTANT.name(), UUID.class), row.totals()))
                              .toList();

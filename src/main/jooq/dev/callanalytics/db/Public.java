@@ -7,6 +7,7 @@ package dev.callanalytics.db;
 import dev.callanalytics.db.tables.Accounts;
 import dev.callanalytics.db.tables.ApiKeys;
 import dev.callanalytics.db.tables.Assistants;
+import dev.callanalytics.db.tables.CallOutcomes;
 import dev.callanalytics.db.tables.CallRollups;
 import dev.callanalytics.db.tables.CallRollupsMeasures;
 import dev.callanalytics.db.tables.CallRollupsVerify;
@@ -66,6 +67,14 @@ public class Public extends SchemaImpl {
     public final Assistants ASSISTANTS = Assistants.ASSISTANTS;
 
     /**
+     * Calls, minutes, cost and usage per account, UTC day, assistant, status,
+     * type and end reason, maintained from calls by triggers in the same
+     * transaction as every write (as call_rollups is): what the by-status,
+     * by-type and by-end-reason answers read for whole days.
+     */
+    public final CallOutcomes CALL_OUTCOMES = CallOutcomes.CALL_OUTCOMES;
+
+    /**
      * Calls, minutes, cost and usage per account, UTC day, assistant, phone
      * bucket and service, maintained from calls by triggers in the same
      * transaction as every write. Sum these for whole days; a row may hold
@@ -100,9 +109,10 @@ public class Public extends SchemaImpl {
 
     /**
      * Every measure of every row of call_rollups (account, UTC day, assistant,
-     * phone bucket, service) and of call_totals (account, day or quarter hour)
-     * that differs from the raw calls, of one account or of all: no rows means
-     * both are exact.
+     * phone bucket, service), call_outcomes (account, UTC day, assistant,
+     * status, type / end reason) and call_totals (account, or the nil UUID for
+     * all accounts, day or quarter hour) that differs from the raw calls, of
+     * one account or of all: no rows means all three are exact.
      */
     public final CallRollupsVerify CALL_ROLLUPS_VERIFY = CallRollupsVerify.CALL_ROLLUPS_VERIFY;
 
@@ -207,6 +217,7 @@ public class Public extends SchemaImpl {
             Accounts.ACCOUNTS,
             ApiKeys.API_KEYS,
             Assistants.ASSISTANTS,
+            CallOutcomes.CALL_OUTCOMES,
             CallRollups.CALL_ROLLUPS,
             CallRollupsMeasures.CALL_ROLLUPS_MEASURES,
             CallRollupsVerify.CALL_ROLLUPS_VERIFY,

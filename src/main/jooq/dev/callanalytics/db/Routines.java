@@ -4,10 +4,12 @@
 package dev.callanalytics.db;
 
 
+import dev.callanalytics.db.routines.CallEndReasonLabel;
 import dev.callanalytics.db.routines.CallRollupsChanges;
 import dev.callanalytics.db.routines.CallRollupsRebuild;
 import dev.callanalytics.db.routines.CallServiceLabel;
 import dev.callanalytics.db.routines.CallTotalsFold;
+import dev.callanalytics.db.routines.CallTypeLabel;
 import dev.callanalytics.db.routines.UsageNumber;
 import dev.callanalytics.db.tables.CallRollupsMeasures;
 import dev.callanalytics.db.tables.CallRollupsVerify;
@@ -28,6 +30,44 @@ import org.jooq.Result;
  */
 @SuppressWarnings({ "all", "unchecked", "rawtypes", "this-escape" })
 public class Routines {
+
+    /**
+     * Call <code>public.call_end_reason_label</code>
+     */
+    public static String callEndReasonLabel(
+          Configuration configuration
+        , String callEndReason
+    ) {
+        CallEndReasonLabel f = new CallEndReasonLabel();
+        f.setCallEndReason(callEndReason);
+
+        f.execute(configuration);
+        return f.getReturnValue();
+    }
+
+    /**
+     * Get <code>public.call_end_reason_label</code> as a field.
+     */
+    public static Field<String> callEndReasonLabel(
+          String callEndReason
+    ) {
+        CallEndReasonLabel f = new CallEndReasonLabel();
+        f.setCallEndReason(callEndReason);
+
+        return f.asField();
+    }
+
+    /**
+     * Get <code>public.call_end_reason_label</code> as a field.
+     */
+    public static Field<String> callEndReasonLabel(
+          Field<String> callEndReason
+    ) {
+        CallEndReasonLabel f = new CallEndReasonLabel();
+        f.setCallEndReason(callEndReason);
+
+        return f.asField();
+    }
 
     /**
      * Call <code>public.call_rollups_changes</code>
@@ -183,6 +223,44 @@ public class Routines {
     ) {
         CallTotalsFold f = new CallTotalsFold();
         f.setMaxPeriods(maxPeriods);
+
+        return f.asField();
+    }
+
+    /**
+     * Call <code>public.call_type_label</code>
+     */
+    public static String callTypeLabel(
+          Configuration configuration
+        , String callType
+    ) {
+        CallTypeLabel f = new CallTypeLabel();
+        f.setCallType(callType);
+
+        f.execute(configuration);
+        return f.getReturnValue();
+    }
+
+    /**
+     * Get <code>public.call_type_label</code> as a field.
+     */
+    public static Field<String> callTypeLabel(
+          String callType
+    ) {
+        CallTypeLabel f = new CallTypeLabel();
+        f.setCallType(callType);
+
+        return f.asField();
+    }
+
+    /**
+     * Get <code>public.call_type_label</code> as a field.
+     */
+    public static Field<String> callTypeLabel(
+          Field<String> callType
+    ) {
+        CallTypeLabel f = new CallTypeLabel();
+        f.setCallType(callType);
 
         return f.asField();
     }

@@ -15,10 +15,9 @@ public final class AdminSql {
     public static String of(DataSource dataSource, String endpoint, DateRange range) {
         return RenderedSql.of(dataSource, ctx -> {
             var queries = new AdminQueries(ctx);
-            var everyone = queries.everyAccount();
             switch (endpoint) {
-                case "dashboard" -> queries.dashboard(everyone, range);
-                case "by-account" -> queries.byAccount(everyone, range);
+                case "dashboard" -> queries.dashboard(queries.accountIds(), range);
+                case "by-account" -> queries.byAccount(queries.everyAccount(), range);
                 default -> throw new IllegalArgumentException(endpoint);
             }
         }).getLast();

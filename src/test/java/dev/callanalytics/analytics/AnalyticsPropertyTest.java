@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -52,10 +53,13 @@ class AnalyticsPropertyTest {
     static final List<Account> accounts = new ArrayList<>();
     static final List<List<UUID>> assistants = new ArrayList<>();
     static String adminKey;
+    /** UTC, offsets of half and quarter hours, and daylight saving in both hemispheres. */
+    static final List<String> ZONES = List.of("UTC", "UTC", "Asia/Kolkata", "Asia/Kathmandu", "Australia/Adelaide", "America/New_York",
+                                              "Europe/Berlin");
 
     @BeforeAll
     static void load() {
-        raw = new RawAnalytics(api.ctx());
+        raw = new RawAnalytics(api.ctx(), NOW);
         var random = new Random(SEED);
         for (int a = 0; a < 2; a++) {
             var account = api.newAccount("property " + a);
@@ -101,7 +105,19 @@ class AnalyticsPropertyTest {
                 case 3 -> "\"+15550002\"";
                 default -> "\"+15550003\"";
             };
-            var type = random.nextInt(8) == 0 ? "web" : "outbound";
+            var type = switch (random.nextInt(8)) {
+                case 0 -> "web";
+                case 1, 2 -> "inbound";
+                default -> "outbound";
+            };
+            var endReason = switch (random.nextInt(5)) {
+                case 0 -> "null";
+                case 1 -> "\"\"";
+                case 2 -> "\" silence_timeout\"";
+                default -> "\"participant_left\"";
+            };
+            var cost = random.nextInt(4) == 0 ? "null" : BigDecimal.valueOf(random.nextInt(10_000), 3).toPlainString();
+            var billable = random.nextInt(4) == 0 ? "null" : String.valueOf(random.nextInt(30));
             var service = switch (random.nextInt(6)) {
                 case 0 -> "null";
                 case 1 -> "\"  \"";
@@ -113,7 +129,8 @@ class AnalyticsPropertyTest {
             lines.append("{\"room_name\": \"r").append(i).append("\", \"assistant_id\": \"").append(ids.get(random.nextInt(ids.size())))
                  .append("\", \"assistant_name\": \"Bot ").append(random.nextInt(3)).append("\", \"call_type\": \"").append(type)
                  .append("\", \"platform_number\": ").append(platform).append(", \"call_service\": ").append(service)
-                 .append(", \"usage\": ").append(usage)
+                 .append(", \"usage\": ").append(usage).append(", \"call_end_reason\": ").append(endReason)
+                 .append(", \"call_cost\": ").append(cost).append(", \"billable_duration_minutes\": ").append(billable)
                  .append(", \"call_status\": \"").append(statuses[random.nextInt(statuses.length)])
                  .append("\", \"started_at\": \"").append(started).append("\", \"call_duration_minutes\": ").append(minutes).append("}\n");
         }
@@ -167,7 +184,16 @@ class AnalyticsPropertyTest {
                   union all
                   select account_id, 'quarter', to_timestamp(floor(extract(epoch from started_at) / 900) * 900),
                          count(*), coalesce(sum(call_duration_minutes), 0), coalesce(sum((usage ->> 'llm_total_tokens')::numeric), 0)
-                  from calls group by 1, 2, 3) c using (account_id, level, period_start)
+                  from calls group by 1, 2, 3
+                  union all
+                  select uuid_nil, 'day', date_trunc('day', started_at, 'UTC'),
+                         count(*), coalesce(sum(call_duration_minutes), 0), coalesce(sum((usage ->> 'llm_total_tokens')::numeric), 0)
+                  from calls, (select '00000000-0000-0000-0000-000000000000'::uuid as uuid_nil) n group by 1, 2, 3
+                  union all
+                  select uuid_nil, 'quarter', to_timestamp(floor(extract(epoch from started_at) / 900) * 900),
+                         count(*), coalesce(sum(call_duration_minutes), 0), coalesce(sum((usage ->> 'llm_total_tokens')::numeric), 0)
+                  from calls, (select '00000000-0000-0000-0000-000000000000'::uuid as uuid_nil) n group by 1, 2, 3) c
+                using (account_id, level, period_start)
                 where t.calls is distinct from c.calls or t.minutes is distinct from c.minutes or t.tokens is distinct from c.tokens""");
         assertEquals(0, totals.size(), totals::format);
     }
@@ -178,36 +204,38 @@ class AnalyticsPropertyTest {
         for (int i = 0; i < 300; i++) {
             int a = random.nextInt(accounts.size());
             var account = accounts.get(a);
-            var range = randomRange(random);
-            var query = range.query();
+            var zone = ZONES.get(random.nextInt(ZONES.size()));
+            var range = randomRange(random, zone);
+            var query = range.query() + (zone.equals("UTC") && random.nextBoolean() ? "" : "&timezone=" + zone);
+            var label = zone.equals("UTC") ? null : zone;
             Optional<UUID> assistant = random.nextInt(3) == 0 ? Optional.of(assistants.get(a).get(random.nextInt(5))) : Optional.empty();
             var assistantParam = assistant.map(id -> "&assistant_id=" + id).orElse("");
             var expectedRange = range.applied();
-            var granularity = Granularity.values()[random.nextInt(3)];
+            var granularity = Granularity.OF_BY_TIME.get(random.nextInt(3));
             String path;
             Object expected;
             var key = account.readKey();
             var both = accounts.stream().map(Account::id).toList();
-            switch (i % 9) {
+            switch (i % 12) {
                 case 0 -> {
                     path = "/analytics/dashboard?" + query;
-                    expected = raw.dashboard(account.id(), expectedRange, Periods.at(NOW));
+                    expected = raw.dashboard(account.id(), expectedRange, zone, label);
                 }
                 case 1 -> {
                     path = "/analytics/calls/by-assistant?" + query;
-                    expected = new ByAssistant(raw.byAssistant(account.id(), expectedRange));
+                    expected = new ByAssistant(raw.byAssistant(account.id(), expectedRange), label);
                 }
                 case 2 -> {
                     path = "/analytics/calls/by-phone-number?" + query + assistantParam;
-                    expected = new ByPhoneNumber(raw.byPhoneNumber(account.id(), expectedRange, assistant));
+                    expected = new ByPhoneNumber(raw.byPhoneNumber(account.id(), expectedRange, assistant), label);
                 }
                 case 3 -> {
                     path = "/analytics/calls/by-time?granularity=" + granularity.label() + "&" + query + assistantParam;
-                    expected = new ByTime(raw.byTime(account.id(), expectedRange, granularity, assistant), granularity.label());
+                    expected = new ByTime(raw.byTime(account.id(), expectedRange, granularity, assistant, zone), granularity.label(), label);
                 }
                 case 4 -> {
                     path = "/analytics/calls/by-service?" + query + assistantParam;
-                    expected = new ByService(raw.byService(List.of(account.id()), expectedRange, assistant));
+                    expected = new ByService(raw.byService(List.of(account.id()), expectedRange, assistant), label);
                 }
                 case 5 -> {
                     path = "/analytics/tokens/summary?" + query + assistantParam;
@@ -223,9 +251,31 @@ class AnalyticsPropertyTest {
                     expected = new ByPhoneNumber(raw.byPhoneNumber(both, expectedRange));
                     key = adminKey;
                 }
-                default -> {
+                case 8 -> {
                     path = "/admin/analytics/tokens/summary?" + query;
                     expected = raw.tokenSummary(both, expectedRange, Optional.empty());
+                    key = adminKey;
+                }
+                case 9 -> {
+                    path = "/analytics/calls/by-type?" + query + assistantParam;
+                    expected = new AnalyticsResponses.ByType(raw.byOutcome(account.id(), expectedRange, assistant, RawAnalytics.TYPE).stream()
+                            .map(o -> new AnalyticsResponses.TypeTotals(o.key(), o.tally())).toList(), label);
+                }
+                case 10 -> {
+                    path = "/analytics/calls/by-end-reason?" + query + assistantParam;
+                    expected = new AnalyticsResponses.ByEndReason(raw.byOutcome(account.id(), expectedRange, assistant, RawAnalytics.END_REASON)
+                            .stream().map(o -> new AnalyticsResponses.EndReasonTotals(o.key(), o.tally())).toList(), label);
+                }
+                default -> {
+                    path = "/admin/analytics/dashboard?" + query;
+                    var totals = raw.adminDashboard(expectedRange);
+                    var dashboard = new java.util.LinkedHashMap<String, Object>();
+                    for (var field : List.of("total_calls", "total_duration_minutes", "total_duration_hours", "avg_duration_minutes",
+                                             "total_active_accounts")) {
+                        dashboard.put(field, totals.get(dashboard.size()));
+                    }
+                    dashboard.put("date_range", expectedRange);
+                    expected = dashboard;
                     key = adminKey;
                 }
             }
@@ -298,6 +348,10 @@ class AnalyticsPropertyTest {
     }
 
     static RandomRange randomRange(Random random) {
+        return randomRange(random, "UTC");
+    }
+
+    static RandomRange randomRange(Random random, String zone) {
         var day0 = NOW.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(62));
         var a = day0.plus(Duration.ofSeconds(random.nextLong(75L * 86_400)));
         var b = day0.plus(Duration.ofSeconds(random.nextLong(75L * 86_400)));
@@ -305,12 +359,14 @@ class AnalyticsPropertyTest {
         var end = a.isBefore(b) ? b : a;
         return switch (random.nextInt(5)) {
             case 0 -> new RandomRange("", new DateRange(NOW.minus(DateRange.DEFAULT_LENGTH), NOW));  // the 30-day default
-            case 1 -> {                                                                                // bare dates: whole days
+            case 1 -> {                                                                                // bare dates: whole days of the zone
                 var first = LocalDate.ofInstant(start, ZoneOffset.UTC);
                 var last = LocalDate.ofInstant(end, ZoneOffset.UTC);
+                // as PostgreSQL places the zone's midnights (not as the server under test does)
+                var bounds = api.ctx().fetchSingle("select (?::date)::timestamp at time zone ?, ((?::date + 1)::timestamp at time zone ?)"
+                                                   + " - interval '1 microsecond'", first.toString(), zone, last.toString(), zone);
                 yield new RandomRange("start_date=" + first + "&end_date=" + last,
-                                      new DateRange(first.atStartOfDay(ZoneOffset.UTC).toInstant(),
-                                                    last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minus(1, ChronoUnit.MICROS)));
+                                      new DateRange(bounds.get(0, OffsetDateTime.class).toInstant(), bounds.get(1, OffsetDateTime.class).toInstant()));
             }
             case 2 -> {                                                                                // midnight to midnight
                 var first = start.truncatedTo(ChronoUnit.DAYS);

@@ -1,6 +1,7 @@
 package dev.callanalytics.analytics;
 
 import dev.callanalytics.http.DateRange;
+import dev.callanalytics.http.Zones;
 import dev.callanalytics.testing.RenderedSql;
 import dev.callanalytics.usage.UsageQueries;
 
@@ -24,13 +25,13 @@ public final class ApiSql {
         return RenderedSql.of(dataSource, ctx -> {
             var queries = new AnalyticsQueries(ctx);
             switch (endpoint) {
-                case "dashboard" -> queries.dashboard(account, range, Periods.at(now));
-                case "by-assistant" -> queries.byAssistant(account, range);
+                case "dashboard" -> queries.dashboard(account, range, Periods.at(now), Include.NOTHING);
+                case "by-assistant" -> queries.byAssistant(account, range, Include.NOTHING);
                 case "by-phone-number" -> queries.byPhoneNumber(AccountScope.of(account), range, assistant);
                 case "by-service" -> queries.byService(AccountScope.of(account), range, assistant);
                 case "tokens-summary" -> new UsageQueries(ctx).summary(AccountScope.of(account), range, assistant);
                 case "tokens-by-assistant" -> new UsageQueries(ctx).by(AccountScope.of(account), range, List.of(Dimension.ASSISTANT));
-                default -> queries.byTime(account, range, Granularity.parse(endpoint.substring("by-time-".length())), assistant);
+                default -> queries.byTime(account, range, Granularity.parse(endpoint.substring("by-time-".length())), assistant, Zones.UTC);
             }
         }).getLast();
     }

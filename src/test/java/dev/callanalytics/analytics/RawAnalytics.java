@@ -26,6 +26,7 @@ import static dev.callanalytics.db.Tables.ASSISTANTS;
 import static dev.callanalytics.db.Tables.CALLS;
 import static org.jooq.Records.mapping;
 import static org.jooq.impl.DSL.count;
+import static org.jooq.impl.DSL.countDistinct;
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.noCondition;
@@ -39,35 +40,38 @@ import static org.jooq.impl.SQLDataType.LOCALDATETIME;
  */
 final class RawAnalytics {
 
-    /** The UTC wall-clock time of a call's start, which every time bucket is taken on. */
-    private static final Field<LocalDateTime> STARTED_AT_UTC =
-            field("timezone('UTC', {0})", LOCALDATETIME, CALLS.STARTED_AT);
-
     private static final Field<Integer> CALLS_COUNT = count();
     private static final Field<BigDecimal> MINUTES_SUM = sum(CALLS.CALL_DURATION_MINUTES);
 
     private final DSLContext ctx;
+    /** The "now" of the server under test, for the dashboard's periods. */
+    private final Instant now;
 
-    RawAnalytics(DSLContext ctx) {
+    RawAnalytics(DSLContext ctx, Instant now) {
         this.ctx = ctx;
+        this.now = now;
     }
 
-    /** Totals over the range, and the calls since each period's start up to now, in one scan. */
-    Dashboard dashboard(UUID account, DateRange range, Periods periods) {
+    /**
+     * Totals over the range, and the calls since each period's start in {@code zone} up to now
+     * (the starts as PostgreSQL's date_trunc places them in the zone), in one scan.
+     */
+    Dashboard dashboard(UUID account, DateRange range, String zone, String label) {
+        var now = utc(this.now);
+        Field<OffsetDateTime> day = field("date_trunc('day', {0}, {1})", OffsetDateTime.class, inline(now), inline(zone));
+        Field<OffsetDateTime> week = field("date_trunc('week', {0}, {1})", OffsetDateTime.class, inline(now), inline(zone));
+        Field<OffsetDateTime> month = field("date_trunc('month', {0}, {1})", OffsetDateTime.class, inline(now), inline(zone));
         var inRange = startedBetween(range.startDate(), range.endDate());
-        var earliest = min(range.startDate(), periods.monthStart(), periods.weekStart());
-        var latest = range.endDate().isAfter(periods.now()) ? range.endDate() : periods.now();
         return ctx.select(count().filterWhere(inRange),
                           sum(CALLS.CALL_DURATION_MINUTES).filterWhere(inRange),
-                          count().filterWhere(startedBetween(periods.dayStart(), periods.now())),
-                          count().filterWhere(startedBetween(periods.weekStart(), periods.now())),
-                          count().filterWhere(startedBetween(periods.monthStart(), periods.now())))
+                          count().filterWhere(CALLS.STARTED_AT.between(day, inline(now))),
+                          count().filterWhere(CALLS.STARTED_AT.between(week, inline(now))),
+                          count().filterWhere(CALLS.STARTED_AT.between(month, inline(now))))
                   .from(CALLS)
                   .where(CALLS.ACCOUNT_ID.eq(account))
-                  .and(startedBetween(earliest, latest))
-                  .fetchSingle(mapping((calls, minutes, today, week, month) -> new Dashboard(
+                  .fetchSingle(mapping((calls, minutes, today, thisWeek, thisMonth) -> new Dashboard(
                           calls, Durations.minutes(minutes), Durations.hours(minutes),
-                          Durations.average(minutes, calls), today, week, month, range)));
+                          Durations.average(minutes, calls), today, thisWeek, thisMonth, range, null, label, null, null)));
     }
 
     /** Busiest assistant first; ties by number of calls, then id, so the order never varies. */
@@ -96,9 +100,9 @@ final class RawAnalytics {
                   .fetch(r -> PhoneBucketTotals.of(r.value1(), r.value2(), r.value3()));
     }
 
-    /** Buckets with calls only, in time order (the labels sort as the times do). */
-    List<TimeBucket> byTime(UUID account, DateRange range, Granularity granularity, Optional<UUID> assistant) {
-        var label = toChar(STARTED_AT_UTC, inline(granularity.labelPattern()));
+    /** Buckets with calls only, in time order (the labels sort as the times do), on the clocks of {@code zone}. */
+    List<TimeBucket> byTime(UUID account, DateRange range, Granularity granularity, Optional<UUID> assistant, String zone) {
+        var label = toChar(field("timezone({0}, {1})", LOCALDATETIME, inline(zone), CALLS.STARTED_AT), inline(granularity.labelPattern()));
         return ctx.select(label, CALLS_COUNT, MINUTES_SUM)
                   .from(CALLS)
                   .where(CALLS.ACCOUNT_ID.eq(account))
@@ -185,6 +189,34 @@ final class RawAnalytics {
         return value == null ? BigDecimal.ZERO : value;
     }
 
+    /** Calls, minutes, cost and billable minutes per value of {@code key} (an outcome label), most calls first, ties by key. */
+    List<AnalyticsQueries.Outcome> byOutcome(UUID account, DateRange range, Optional<UUID> assistant, Field<String> key) {
+        var cost = sum(CALLS.CALL_COST);
+        var billable = sum(CALLS.BILLABLE_DURATION_MINUTES);
+        return ctx.select(key, CALLS_COUNT, MINUTES_SUM, cost, billable)
+                  .from(CALLS)
+                  .where(CALLS.ACCOUNT_ID.eq(account))
+                  .and(startedBetween(range.startDate(), range.endDate()))
+                  .and(ofAssistant(assistant))
+                  .groupBy(key)
+                  .orderBy(CALLS_COUNT.desc(), key.asc())
+                  .fetch(r -> new AnalyticsQueries.Outcome(r.value1(), AnalyticsResponses.Tally.of(
+                          r.value2(), r.value3(), r.value4(), r.value5() == null ? 0 : r.value5().longValue())));
+    }
+
+    /** The label of a call's type and end reason, written out here rather than through the database's functions. */
+    static final Field<String> TYPE = field("coalesce({0}, 'unknown')", String.class, CALLS.CALL_TYPE);
+    static final Field<String> END_REASON = field("coalesce(nullif(btrim({0}), ''), 'unknown')", String.class, CALLS.CALL_END_REASON);
+
+    /** The operator's dashboard: totals over the calls of every account, and the accounts with a call. */
+    List<Object> adminDashboard(DateRange range) {
+        return ctx.select(count(), MINUTES_SUM, countDistinct(CALLS.ACCOUNT_ID))
+                  .from(CALLS)
+                  .where(startedBetween(range.startDate(), range.endDate()))
+                  .fetchSingle(r -> List.<Object>of(r.value1(), Durations.minutes(r.value2()), Durations.hours(r.value2()),
+                                                   Durations.average(r.value2(), r.value1()), r.value3()));
+    }
+
     boolean assistantExists(UUID account, UUID assistant) {
         return ctx.fetchExists(ASSISTANTS, ASSISTANTS.ACCOUNT_ID.eq(account).and(ASSISTANTS.ASSISTANT_ID.eq(assistant)));
     }
@@ -201,11 +233,4 @@ final class RawAnalytics {
         return instant.atOffset(ZoneOffset.UTC);
     }
 
-    private static Instant min(Instant first, Instant... others) {
-        var min = first;
-        for (var other : others) {
-            min = other.isBefore(min) ? other : min;
-        }
-        return min;
-    }
 }

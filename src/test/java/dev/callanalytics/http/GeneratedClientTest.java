@@ -14,6 +14,10 @@ import dev.callanalytics.client.api.OperatorApi;
 import dev.callanalytics.client.api.TokenUsageApi;
 import dev.callanalytics.client.model.CallLogSortKey;
 import dev.callanalytics.client.model.Granularity;
+import dev.callanalytics.client.model.QueryAnswer;
+import dev.callanalytics.client.model.QueryDimension;
+import dev.callanalytics.client.model.QueryMeasure;
+import dev.callanalytics.client.model.TypedQuery;
 import dev.callanalytics.client.model.SortOrder;
 import dev.callanalytics.testing.TestApi;
 import dev.callanalytics.testing.TestApi.Account;
@@ -29,6 +33,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.UUID;
 
 import static dev.callanalytics.testing.JsonAssert.assertJson;
@@ -111,33 +116,49 @@ class GeneratedClientTest {
         var tokens = new TokenUsageApi(client(account.readKey()));
         var key = account.readKey();
 
-        var dashboard = analytics.getDashboard(START, END);
+        var dashboard = analytics.getDashboard(START, END, null, null, null);
         assertEquals(12, dashboard.getData().getTotalCalls());
         assertSame(dashboard, "/analytics/dashboard?" + RANGE, key);
-        assertSame(analytics.getCallsByAssistant(START, END), "/analytics/calls/by-assistant?" + RANGE, key);
-        assertSame(analytics.getCallsByPhoneNumber(START, END, ASSISTANT), "/analytics/calls/by-phone-number?" + RANGE + "&assistant_id=" + ASSISTANT, key);
-        var weeks = analytics.getCallsByTime(START, END, Granularity.WEEK, null);
+        assertSame(analytics.getCallsByAssistant(START, END, null, null), "/analytics/calls/by-assistant?" + RANGE, key);
+        assertSame(analytics.getCallsByPhoneNumber(START, END, null, ASSISTANT, null), "/analytics/calls/by-phone-number?" + RANGE + "&assistant_id=" + ASSISTANT, key);
+        var weeks = analytics.getCallsByTime(START, END, null, Granularity.WEEK, null, null, null);
         assertEquals(Granularity.WEEK, weeks.getData().getGranularity());
         assertSame(weeks, "/analytics/calls/by-time?granularity=week&" + RANGE, key);
-        assertSame(analytics.getCallsByService(START, END, null), "/analytics/calls/by-service?" + RANGE, key);
-        var summary = tokens.getTokenSummary(START, END, ASSISTANT);
+        assertSame(analytics.getCallsByService(START, END, null, null, null), "/analytics/calls/by-service?" + RANGE, key);
+        var summary = tokens.getTokenSummary(START, END, null, ASSISTANT);
         assertEquals(6, summary.getData().getTotalRecords());
         assertSame(summary, "/analytics/tokens/summary?" + RANGE + "&assistant_id=" + ASSISTANT, key);
-        assertSame(tokens.getTokensByAssistant(START, END), "/analytics/tokens/by-assistant?" + RANGE, key);
+        assertSame(tokens.getTokensByAssistant(START, END, null), "/analytics/tokens/by-assistant?" + RANGE, key);
         // the defaults, every parameter left out
-        assertSame(analytics.getDashboard(null, null), "/analytics/dashboard", key);
+        assertSame(analytics.getDashboard(null, null, null, null, null), "/analytics/dashboard", key);
+        // what goes beyond the documented answers: time zones, breakdowns, included sums, filled buckets, the previous period
+        var zone = "&timezone=Asia/Kolkata";
+        assertSame(analytics.getDashboard(START, END, "Asia/Kolkata", "cost,billable_minutes,percentiles", "previous"),
+                   "/analytics/dashboard?" + RANGE + zone + "&include=cost,billable_minutes,percentiles&compare=previous", key);
+        assertSame(analytics.getCallsByTime(START, END, "Asia/Kolkata", Granularity.DAY, ASSISTANT, "cost", "zero"),
+                   "/analytics/calls/by-time?" + RANGE + zone + "&granularity=day&assistant_id=" + ASSISTANT + "&include=cost&fill=zero", key);
+        assertSame(analytics.getCallsByStatus(START, END, "Asia/Kolkata", null), "/analytics/calls/by-status?" + RANGE + zone, key);
+        assertSame(analytics.getCallsByType(START, END, null, ASSISTANT), "/analytics/calls/by-type?" + RANGE + "&assistant_id=" + ASSISTANT, key);
+        assertSame(analytics.getCallsByEndReason(START, END, null, null), "/analytics/calls/by-end-reason?" + RANGE, key);
+        // the typed query, its body built from the generated model
+        var typed = analytics.runQuery(new TypedQuery().startDate(START).endDate(END).step(TypedQuery.StepEnum.WEEK)
+                                                       .groupBy(List.of(QueryDimension.SERVICE))
+                                                       .measures(List.of(QueryMeasure.CALLS, QueryMeasure.COST, QueryMeasure.P90_MINUTES)));
+        assertEquals(QueryAnswer.SourceEnum.RAW_CALLS, typed.getData().getSource());
+        assertTrue(typed.getData().getRows().size() >= 2, typed.toString());
+        assertEquals(12, typed.getData().getRows().stream().mapToInt(row -> row.getCalls()).sum());
     }
 
     @Test
     void callLogsPageWithTypedPagingAndSorting() throws ApiException {
         var logs = new CallLogsApi(client(account.readKey()));
-        var page = logs.getCallLogs(ASSISTANT, 2, 5, START, END, CallLogSortKey.CALL_COST, SortOrder.ASC);
+        var page = logs.getCallLogs(ASSISTANT, 2, 5, START, END, null, CallLogSortKey.CALL_COST, SortOrder.ASC);
         assertEquals(12, page.getData().getPagination().getTotal());
         assertEquals(3, page.getData().getPagination().getTotalPages());
         assertEquals(5, page.getData().getLogs().size());
         assertSame(page, "/assistant/call-logs/" + ASSISTANT + "?page=2&limit=5&" + RANGE + "&sort_by=call_cost&sort_order=asc",
                    account.readKey());
-        var missing = assertThrows(ApiException.class, () -> logs.getCallLogs(UUID.randomUUID(), null, null, null, null, null, null));
+        var missing = assertThrows(ApiException.class, () -> logs.getCallLogs(UUID.randomUUID(), null, null, null, null, null, null, null));
         assertEquals(404, missing.getCode());
         assertTrue(missing.getResponseBody().contains("\"success\":false"), missing.getResponseBody());
     }
@@ -145,17 +166,17 @@ class GeneratedClientTest {
     @Test
     void theOperatorsEndpointsAnswerTheClientWithAnAdminKey() throws ApiException {
         var operator = new OperatorApi(client(adminKey));
-        assertEquals(12, operator.getAdminDashboard(START, END).getData().getTotalCalls());
-        assertSame(operator.getAdminDashboard(START, END), "/admin/analytics/dashboard?" + RANGE, adminKey);
-        assertSame(operator.getAdminCallsByAccount(START, END), "/admin/analytics/calls/by-account?" + RANGE, adminKey);
-        assertSame(operator.getAdminCallsByPhoneNumber(START, END, account.id(), null),
+        assertEquals(12, operator.getAdminDashboard(START, END, null).getData().getTotalCalls());
+        assertSame(operator.getAdminDashboard(START, END, null), "/admin/analytics/dashboard?" + RANGE, adminKey);
+        assertSame(operator.getAdminCallsByAccount(START, END, null), "/admin/analytics/calls/by-account?" + RANGE, adminKey);
+        assertSame(operator.getAdminCallsByPhoneNumber(START, END, null, account.id(), null),
                    "/admin/analytics/calls/by-phone-number?" + RANGE + "&account_id=" + account.id(), adminKey);
-        assertSame(operator.getAdminCallsByService(START, END, null, null), "/admin/analytics/calls/by-service?" + RANGE, adminKey);
-        assertSame(operator.getAdminTokenSummary(START, END, account.id(), ASSISTANT),
+        assertSame(operator.getAdminCallsByService(START, END, null, null, null), "/admin/analytics/calls/by-service?" + RANGE, adminKey);
+        assertSame(operator.getAdminTokenSummary(START, END, null, account.id(), ASSISTANT),
                    "/admin/analytics/tokens/summary?" + RANGE + "&account_id=" + account.id() + "&assistant_id=" + ASSISTANT, adminKey);
-        assertSame(operator.getAdminTokensByAccount(START, END), "/admin/analytics/tokens/by-account?" + RANGE, adminKey);
-        assertSame(operator.getAdminTokensByAssistant(START, END, null), "/admin/analytics/tokens/by-assistant?" + RANGE, adminKey);
-        var refused = assertThrows(ApiException.class, () -> new OperatorApi(client(account.readKey())).getAdminDashboard(null, null));
+        assertSame(operator.getAdminTokensByAccount(START, END, null), "/admin/analytics/tokens/by-account?" + RANGE, adminKey);
+        assertSame(operator.getAdminTokensByAssistant(START, END, null, null), "/admin/analytics/tokens/by-assistant?" + RANGE, adminKey);
+        var refused = assertThrows(ApiException.class, () -> new OperatorApi(client(account.readKey())).getAdminDashboard(null, null, null));
         assertEquals(403, refused.getCode());
     }
 

@@ -1,5 +1,6 @@
 package dev.callanalytics.rollups;
 
+import dev.callanalytics.analytics.AccountScope;
 import dev.callanalytics.testing.Cli;
 import dev.callanalytics.testing.TestApi;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,23 +61,31 @@ class RollupsGuardTest {
             new dev.callanalytics.testing.Calls(tx.dsl(), bypassed.id()).add(assistant, Instant.parse("2026-02-01T11:00:00Z"), "2.5");
             new dev.callanalytics.testing.Calls(tx.dsl(), bypassed.id()).add(assistant, Instant.parse("2026-02-02T11:00:00Z"), null);
         });
-        // two days, each in call_rollups and in call_totals by day and by quarter hour
-        assertEquals(6, RollupQueries.rows(rollups().verify(Optional.of(bypassed.id()))));
+        // two days, each in call_rollups, call_outcomes, and call_totals by day and by quarter hour
+        assertEquals(8, RollupQueries.rows(rollups().verify(Optional.of(bypassed.id()))));
         assertEquals(0, rollups().verify(Optional.of(untouched.id())).size());
         var drift = rollups().verify(Optional.empty());
-        assertEquals(6, RollupQueries.rows(drift));
+        // and the totals of all accounts, by day and by quarter hour
+        assertEquals(12, RollupQueries.rows(drift));
         // the first day misses a call of 2.5 minutes; the second a call of unknown length
-        assertEquals(List.of("call_rollups 2026-02-01T00:00Z calls 0 1", "call_rollups 2026-02-01T00:00Z minutes 0 2.5",
+        assertEquals(List.of("call_outcomes 2026-02-01T00:00Z calls 0 1", "call_outcomes 2026-02-01T00:00Z minutes 0 2.5",
+                             "call_outcomes 2026-02-02T00:00Z calls 0 1",
+                             "call_rollups 2026-02-01T00:00Z calls 0 1", "call_rollups 2026-02-01T00:00Z minutes 0 2.5",
                              "call_rollups 2026-02-02T00:00Z calls 0 1",
                              "call_totals day 2026-02-01T00:00Z calls 0 1", "call_totals day 2026-02-01T00:00Z minutes 0 2.5",
                              "call_totals day 2026-02-02T00:00Z calls 0 1",
                              "call_totals quarter 2026-02-01T11:00Z calls 0 1", "call_totals quarter 2026-02-01T11:00Z minutes 0 2.5",
                              "call_totals quarter 2026-02-02T11:00Z calls 0 1"),
-                     drift.stream().map(RollupsGuardTest::describe).toList());
+                     rollups().verify(Optional.of(bypassed.id())).stream().map(RollupsGuardTest::describe).toList());
+        assertEquals(List.of("call_totals day 2026-02-01T00:00Z calls 1 2", "call_totals day 2026-02-01T00:00Z minutes 4 6.5",
+                             "call_totals day 2026-02-02T00:00Z calls 0 1",
+                             "call_totals quarter 2026-02-01T11:00Z calls 0 1", "call_totals quarter 2026-02-01T11:00Z minutes 0 2.5",
+                             "call_totals quarter 2026-02-02T11:00Z calls 0 1"),
+                     drift.stream().filter(d -> d.accountId().equals(AccountScope.ALL_ACCOUNTS)).map(RollupsGuardTest::describe).toList());
 
         var verify = run("rollups", "verify");
         assertEquals(1, verify.exitCode(), verify.out());
-        assertTrue(verify.out().contains("6 rollup row(s) differ from their calls"), verify.out());
+        assertTrue(verify.out().contains("12 rollup row(s) differ from their calls"), verify.out());
         // before the repair, the API's whole-day answer misses the bypassed calls
         assertEquals(0, api.get("/analytics/dashboard?start_date=2026-02-01&end_date=2026-02-02", bypassed).data().get("total_calls").asInt());
 
@@ -101,8 +110,9 @@ class RollupsGuardTest {
         }
         api.ctx().execute("UPDATE call_rollups SET minutes = minutes + 0.01 WHERE account_id = ?", account.id());
         var drift = rollups().verify(Optional.of(account.id()));
-        assertEquals(3, RollupQueries.rows(drift));
-        assertEquals(List.of("call_rollups 2026-03-01T00:00Z calls 1 2", "call_rollups 2026-03-01T00:00Z minutes 1.01 2",
+        assertEquals(4, RollupQueries.rows(drift));
+        assertEquals(List.of("call_outcomes 2026-03-01T00:00Z calls 1 2", "call_outcomes 2026-03-01T00:00Z minutes 1 2",
+                             "call_rollups 2026-03-01T00:00Z calls 1 2", "call_rollups 2026-03-01T00:00Z minutes 1.01 2",
                              "call_totals day 2026-03-01T00:00Z calls 1 2", "call_totals day 2026-03-01T00:00Z minutes 1 2",
                              "call_totals quarter 2026-03-01T12:00Z calls 0 1", "call_totals quarter 2026-03-01T12:00Z minutes 0 1"),
                      drift.stream().map(RollupsGuardTest::describe).toList());

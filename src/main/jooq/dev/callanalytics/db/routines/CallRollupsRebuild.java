@@ -17,9 +17,10 @@ import org.jooq.impl.SQLDataType;
 
 
 /**
- * Recomputes call_rollups and call_totals from the raw calls, of one account or
- * of all, in the caller's transaction; writes to calls wait meanwhile. Returns
- * the call_rollups rows written.
+ * Recomputes call_rollups, call_outcomes and call_totals from the raw calls, of
+ * one account or of all (and the totals of all accounts in any case), in the
+ * caller's transaction; writes to calls wait meanwhile. Returns the
+ * call_rollups rows written.
  */
 @SuppressWarnings({ "all", "unchecked", "rawtypes", "this-escape" })
 public class CallRollupsRebuild extends AbstractRoutine<Long> {
@@ -40,7 +41,7 @@ public class CallRollupsRebuild extends AbstractRoutine<Long> {
      * Create a new routine call instance
      */
     public CallRollupsRebuild() {
-        super("call_rollups_rebuild", Public.PUBLIC, DSL.comment("Recomputes call_rollups and call_totals from the raw calls, of one account or of all, in the caller's transaction; writes to calls wait meanwhile. Returns the call_rollups rows written."), SQLDataType.BIGINT);
+        super("call_rollups_rebuild", Public.PUBLIC, DSL.comment("Recomputes call_rollups, call_outcomes and call_totals from the raw calls, of one account or of all (and the totals of all accounts in any case), in the caller's transaction; writes to calls wait meanwhile. Returns the call_rollups rows written."), SQLDataType.BIGINT);
 
         setReturnParameter(RETURN_VALUE);
         addInParameter(ONLY_ACCOUNT);

@@ -20,9 +20,10 @@ import org.jooq.impl.SQLDataType;
 
 /**
  * Every measure of every row of call_rollups (account, UTC day, assistant,
- * phone bucket, service) and of call_totals (account, day or quarter hour) that
- * differs from the raw calls, of one account or of all: no rows means both are
- * exact.
+ * phone bucket, service), call_outcomes (account, UTC day, assistant, status,
+ * type / end reason) and call_totals (account, or the nil UUID for all
+ * accounts, day or quarter hour) that differs from the raw calls, of one
+ * account or of all: no rows means all three are exact.
  */
 @SuppressWarnings({ "all", "unchecked", "rawtypes", "this-escape" })
 public class CallRollupsVerify extends AbstractRoutine<Record> {
@@ -88,7 +89,7 @@ public class CallRollupsVerify extends AbstractRoutine<Record> {
      * Create a new routine call instance
      */
     public CallRollupsVerify() {
-        super("call_rollups_verify", Public.PUBLIC, DSL.comment("Every measure of every row of call_rollups (account, UTC day, assistant, phone bucket, service) and of call_totals (account, day or quarter hour) that differs from the raw calls, of one account or of all: no rows means both are exact."), SQLDataType.RECORD);
+        super("call_rollups_verify", Public.PUBLIC, DSL.comment("Every measure of every row of call_rollups (account, UTC day, assistant, phone bucket, service), call_outcomes (account, UTC day, assistant, status, type / end reason) and call_totals (account, or the nil UUID for all accounts, day or quarter hour) that differs from the raw calls, of one account or of all: no rows means all three are exact."), SQLDataType.RECORD);
 
         setReturnParameter(RETURN_VALUE);
         addInParameter(ONLY_ACCOUNT);

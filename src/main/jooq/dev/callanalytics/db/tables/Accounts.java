@@ -81,6 +81,15 @@ public class Accounts extends TableImpl<AccountsRecord> {
      */
     public final TableField<AccountsRecord, OffsetDateTime> CREATED_AT = createField(DSL.name("created_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6).nullable(false).defaultValue(DSL.field(DSL.raw("now()"), SQLDataType.TIMESTAMPWITHTIMEZONE)), this, "When the account was created.");
 
+    /**
+     * The column <code>public.accounts.timezone</code>. The IANA time zone
+     * (Asia/Kolkata, America/New_York, UTC) the analytics of the account are
+     * taken in when a request names none: days, ISO weeks and months, bare
+     * dates, and the dashboard's today, this week and this month. Set with
+     * "accounts set-timezone".
+     */
+    public final TableField<AccountsRecord, String> TIMEZONE = createField(DSL.name("timezone"), SQLDataType.CLOB.nullable(false).defaultValue(DSL.field(DSL.raw("'UTC'::text"), SQLDataType.CLOB)), this, "The IANA time zone (Asia/Kolkata, America/New_York, UTC) the analytics of the account are taken in when a request names none: days, ISO weeks and months, bare dates, and the dashboard's today, this week and this month. Set with \"accounts set-timezone\".");
+
     private Accounts(Name alias, Table<AccountsRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -195,7 +204,8 @@ public class Accounts extends TableImpl<AccountsRecord> {
     @Override
     public List<Check<AccountsRecord>> getChecks() {
         return Arrays.asList(
-            Internal.createCheck(this, DSL.name("accounts_name_check"), "((btrim(name) <> ''::text))", true)
+            Internal.createCheck(this, DSL.name("accounts_name_check"), "((btrim(name) <> ''::text))", true),
+            Internal.createCheck(this, DSL.name("accounts_timezone_check"), "((btrim(timezone) <> ''::text))", true)
         );
     }
 

@@ -25,9 +25,10 @@ import org.jooq.impl.TableImpl;
 
 /**
  * Every measure of every row of call_rollups (account, UTC day, assistant,
- * phone bucket, service) and of call_totals (account, day or quarter hour) that
- * differs from the raw calls, of one account or of all: no rows means both are
- * exact.
+ * phone bucket, service), call_outcomes (account, UTC day, assistant, status,
+ * type / end reason) and call_totals (account, or the nil UUID for all
+ * accounts, day or quarter hour) that differs from the raw calls, of one
+ * account or of all: no rows means all three are exact.
  */
 @SuppressWarnings({ "all", "unchecked", "rawtypes", "this-escape" })
 public class CallRollupsVerify extends TableImpl<CallRollupsVerifyRecord> {
@@ -103,7 +104,7 @@ public class CallRollupsVerify extends TableImpl<CallRollupsVerifyRecord> {
     }
 
     private CallRollupsVerify(Name alias, Table<CallRollupsVerifyRecord> aliased, Field<?>[] parameters, Condition where) {
-        super(alias, null, aliased, parameters, DSL.comment("Every measure of every row of call_rollups (account, UTC day, assistant, phone bucket, service) and of call_totals (account, day or quarter hour) that differs from the raw calls, of one account or of all: no rows means both are exact."), TableOptions.function(), where);
+        super(alias, null, aliased, parameters, DSL.comment("Every measure of every row of call_rollups (account, UTC day, assistant, phone bucket, service), call_outcomes (account, UTC day, assistant, status, type / end reason) and call_totals (account, or the nil UUID for all accounts, day or quarter hour) that differs from the raw calls, of one account or of all: no rows means all three are exact."), TableOptions.function(), where);
     }
 
     /**

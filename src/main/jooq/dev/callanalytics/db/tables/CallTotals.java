@@ -60,9 +60,11 @@ public class CallTotals extends TableImpl<CallTotalsRecord> {
     }
 
     /**
-     * The column <code>public.call_totals.account_id</code>. The account.
+     * The column <code>public.call_totals.account_id</code>. The account; the
+     * nil UUID (00000000-0000-0000-0000-000000000000) for the totals of all
+     * accounts together.
      */
-    public final TableField<CallTotalsRecord, UUID> ACCOUNT_ID = createField(DSL.name("account_id"), SQLDataType.UUID.nullable(false), this, "The account.");
+    public final TableField<CallTotalsRecord, UUID> ACCOUNT_ID = createField(DSL.name("account_id"), SQLDataType.UUID.nullable(false), this, "The account; the nil UUID (00000000-0000-0000-0000-000000000000) for the totals of all accounts together.");
 
     /**
      * The column <code>public.call_totals.level</code>. day: period_start is a

@@ -73,6 +73,29 @@ public class AccountsRecord extends UpdatableRecordImpl<AccountsRecord> {
         return (OffsetDateTime) get(2);
     }
 
+    /**
+     * Setter for <code>public.accounts.timezone</code>. The IANA time zone
+     * (Asia/Kolkata, America/New_York, UTC) the analytics of the account are
+     * taken in when a request names none: days, ISO weeks and months, bare
+     * dates, and the dashboard's today, this week and this month. Set with
+     * "accounts set-timezone".
+     */
+    public AccountsRecord setTimezone(String value) {
+        set(3, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>public.accounts.timezone</code>. The IANA time zone
+     * (Asia/Kolkata, America/New_York, UTC) the analytics of the account are
+     * taken in when a request names none: days, ISO weeks and months, bare
+     * dates, and the dashboard's today, this week and this month. Set with
+     * "accounts set-timezone".
+     */
+    public String getTimezone() {
+        return (String) get(3);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -96,12 +119,13 @@ public class AccountsRecord extends UpdatableRecordImpl<AccountsRecord> {
     /**
      * Create a detached, initialised AccountsRecord
      */
-    public AccountsRecord(UUID accountId, String name, OffsetDateTime createdAt) {
+    public AccountsRecord(UUID accountId, String name, OffsetDateTime createdAt, String timezone) {
         super(Accounts.ACCOUNTS);
 
         setAccountId(accountId);
         setName(name);
         setCreatedAt(createdAt);
+        setTimezone(timezone);
         resetTouchedOnNotNull();
     }
 }

@@ -25,7 +25,9 @@ public class CallTotalsRecord extends TableRecordImpl<CallTotalsRecord> {
     private static final long serialVersionUID = 1L;
 
     /**
-     * Setter for <code>public.call_totals.account_id</code>. The account.
+     * Setter for <code>public.call_totals.account_id</code>. The account; the
+     * nil UUID (00000000-0000-0000-0000-000000000000) for the totals of all
+     * accounts together.
      */
     public CallTotalsRecord setAccountId(UUID value) {
         set(0, value);
@@ -33,7 +35,9 @@ public class CallTotalsRecord extends TableRecordImpl<CallTotalsRecord> {
     }
 
     /**
-     * Getter for <code>public.call_totals.account_id</code>. The account.
+     * Getter for <code>public.call_totals.account_id</code>. The account; the
+     * nil UUID (00000000-0000-0000-0000-000000000000) for the totals of all
+     * accounts together.
      */
     public UUID getAccountId() {
         return (UUID) get(0);
