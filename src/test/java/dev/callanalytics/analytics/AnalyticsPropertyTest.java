@@ -27,6 +27,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
@@ -287,6 +288,107 @@ class AnalyticsPropertyTest {
             } catch (AssertionError e) {
                 throw new AssertionError("case " + i + " (seed " + SEED + "): " + path + "\n" + e.getMessage(), e);
             }
+        }
+    }
+
+    /** What the oracle groups a typed query's dimension by, in its own SQL, and the name the row gives it. */
+    static final Map<String, String[]> QUERY_GROUPS = Map.of(
+            "assistant", new String[]{"assistant_id::text", "assistant_id"},
+            "phone_number", new String[]{"phone_bucket", "phone_number"},
+            "service", new String[]{"coalesce(nullif(btrim(call_service), ''), 'unknown')", "service"},
+            "status", new String[]{"call_status", "call_status"},
+            "type", new String[]{"coalesce(call_type, 'unknown')", "call_type"},
+            "end_reason", new String[]{"coalesce(nullif(btrim(call_end_reason), ''), 'unknown')", "end_reason"});
+    static final Map<String, String> STEP_LABELS = Map.of(
+            "hour", "YYYY-MM-DD\"T\"HH24:00", "day", "YYYY-MM-DD", "week", "IYYY-\"W\"IW", "month", "YYYY-MM", "quarter", "YYYY-\"Q\"Q",
+            "year", "YYYY");
+
+    @Test
+    void typedQueriesAnswerAsTheRawCallsDo() {
+        var random = new Random(SEED + 4);
+        var names = List.copyOf(new java.util.TreeSet<>(QUERY_GROUPS.keySet()));
+        var steps = List.of("hour", "day", "week", "month", "quarter", "year");
+        for (int i = 0; i < 60; i++) {
+            var account = accounts.get(random.nextInt(accounts.size()));
+            var zone = ZONES.get(random.nextInt(ZONES.size()));
+            var range = randomRange(random, zone);
+            var groups = new ArrayList<String>();
+            for (int g = random.nextInt(3); g > 0; g--) {
+                var name = names.get(random.nextInt(names.size()));
+                if (!groups.contains(name)) {
+                    groups.add(name);
+                }
+            }
+            var step = random.nextInt(3) == 0 ? null : steps.get(random.nextInt(steps.size()));
+            boolean raw = random.nextInt(4) == 0;
+            var measures = new ArrayList<>(List.of("calls", "minutes", "cost", "billable_minutes", "avg_minutes"));
+            if (raw) {
+                measures.addAll(List.of("max_minutes", "p90_minutes"));
+            }
+            var statusFilter = random.nextInt(3) == 0 ? List.of("completed", "busy") : List.<String>of();
+            // the query, as a client sends it
+            var body = new StringBuilder("{\"timezone\": \"" + zone + "\"");
+            for (var part : range.query().split("&")) {
+                if (!part.isEmpty()) {
+                    var kv = part.split("=", 2);
+                    body.append(", \"").append(kv[0]).append("\": \"").append(kv[1]).append("\"");
+                }
+            }
+            if (step != null) {
+                body.append(", \"step\": \"").append(step).append("\"");
+            }
+            body.append(", \"group_by\": [").append(String.join(", ", groups.stream().map(g -> "\"" + g + "\"").toList())).append("]");
+            body.append(", \"measures\": [").append(String.join(", ", measures.stream().map(m -> "\"" + m + "\"").toList())).append("]");
+            body.append(", \"limit\": 10000, \"filters\": {");
+            var filters = new ArrayList<String>();
+            if (!statusFilter.isEmpty()) {
+                filters.add("\"call_status\": [\"completed\", \"busy\"]");
+            }
+            if (raw) {
+                filters.add("\"min_minutes\": 1.5");
+            }
+            body.append(String.join(", ", filters)).append("}}");
+            var response = api.send("POST", "/analytics/query", account.readKey(), body.toString());
+            assertEquals(200, response.status(), body + ": " + response.body());
+
+            // the oracle: plain SQL over the raw calls, written from the same question
+            var keys = new ArrayList<String>();
+            if (step != null) {
+                keys.add("to_char(date_trunc('" + step + "', timezone('" + zone + "', started_at)), '" + STEP_LABELS.get(step) + "')");
+            }
+            groups.forEach(g -> keys.add(QUERY_GROUPS.get(g)[0]));
+            var minutes = "coalesce(call_duration_minutes, 0)";
+            var select = new ArrayList<>(keys);
+            select.addAll(List.of("count(*)", "sum(" + minutes + ")", "sum(coalesce(call_cost, 0))",
+                                  "sum(coalesce(billable_duration_minutes, 0))", "sum(" + minutes + ") / count(*)"));
+            if (raw) {
+                select.addAll(List.of("max(" + minutes + ")", "(percentile_cont(0.9) within group (order by " + minutes + "))::numeric"));
+            }
+            var where = "account_id = ? and started_at between ?::timestamptz and ?::timestamptz"
+                        + (statusFilter.isEmpty() ? "" : " and call_status in ('completed', 'busy')")
+                        + (raw ? " and " + minutes + " >= 1.5" : "");
+            var sql = "select " + String.join(", ", select) + " from calls where " + where
+                      + (keys.isEmpty() ? "" : " group by " + String.join(", ", keys.stream().map(k -> String.valueOf(keys.indexOf(k) + 1)).toList())
+                                                + " order by " + String.join(", ", keys.stream().map(k -> String.valueOf(keys.indexOf(k) + 1)).toList()));
+            var expected = new ArrayList<String>();
+            for (var r : api.ctx().fetch(sql, account.id(), range.applied().startDate().toString(), range.applied().endDate().toString())) {
+                if (r.get(keys.size(), Long.class) == 0) {
+                    continue;   // no calls: no row
+                }
+                var row = new ArrayList<String>();
+                for (int k = 0; k < r.size(); k++) {
+                    var value = r.get(k);
+                    row.add(value instanceof BigDecimal d ? Durations.signedMinutes(d).stripTrailingZeros().toPlainString() : String.valueOf(value));
+                }
+                expected.add(String.join("|", row));
+            }
+            var actual = new ArrayList<String>();
+            for (var row : response.data().get("rows")) {
+                var values = new ArrayList<String>();
+                row.forEach(value -> values.add(value.isNumber() ? value.decimalValue().stripTrailingZeros().toPlainString() : value.asText()));
+                actual.add(String.join("|", values));
+            }
+            assertEquals(expected, actual, "case " + i + ": " + body);
         }
     }
 
