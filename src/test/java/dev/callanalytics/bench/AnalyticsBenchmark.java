@@ -60,14 +60,19 @@ public final class AnalyticsBenchmark {
     private static final Duration SQL_BUDGET = Duration.ofSeconds(20);
 
     /** An endpoint, the plain SQL an analyst would write for it, and the API's own SQL (null when not rendered). */
-    record Case(String name, String path, String sql, List<Object> params, String apiSql) {
+    record Case(String name, String path, String sql, List<Object> params, String apiSql, String body) {
 
         Case(String name, String path, String sql, List<Object> params) {
-            this(name, path, sql, params, null);
+            this(name, path, sql, params, null, null);
+        }
+
+        /** A typed query: POST /analytics/query with {@code body}. */
+        static Case query(String name, String body, String sql, List<Object> params) {
+            return new Case(name, "/analytics/query", sql, params, null, body);
         }
 
         Case withApiSql(String apiSql) {
-            return new Case(name, path, sql, params, apiSql);
+            return new Case(name, path, sql, params, apiSql, body);
         }
 
         /** The operator's routes, read with the admin key. */
@@ -131,12 +136,12 @@ public final class AnalyticsBenchmark {
                                                                 .toList();
                 out.println("warming up the server: every case " + WARMUP + " times");
                 for (var c : cases) {
-                    timeHttp(base + c.path(), c.admin() ? adminKey : key, WARMUP);
+                    timeHttp(base + c.path(), c.admin() ? adminKey : key, c.body(), WARMUP);
                 }
                 var apiP50 = new HashMap<String, Double>();
                 try (Connection jdbc = database.dataSource().getConnection()) {
                     for (var c : cases) {
-                        var api = timeHttp(base + c.path(), c.admin() ? adminKey : key, REQUESTS);
+                        var api = timeHttp(base + c.path(), c.admin() ? adminKey : key, c.body(), REQUESTS);
                         apiP50.put(c.name(), api.p50());
                         var own = c.apiSql() == null ? null : timeSql(jdbc, c.apiSql(), List.of());
                         var sql = timeSql(jdbc, c.sql(), c.params());
@@ -208,6 +213,7 @@ public final class AnalyticsBenchmark {
             }
         }
         cases.addAll(platformCases(account, assistant, now));
+        cases.addAll(beyondCases(account, now));
         for (int page : new int[]{1, 500}) {
             cases.add(new Case("call logs page " + page + ", limit 100", "/assistant/call-logs/" + assistant + "?limit=100&page=" + page,
                     "with page as (select * from calls where account_id = ? and assistant_id = ?"
@@ -281,10 +287,76 @@ public final class AnalyticsBenchmark {
         return cases;
     }
 
+    /**
+     * Issue 11's questions: the documented ones in other zones than UTC, the outcome breakdowns,
+     * and typed queries, each beside the plain SQL an analyst would write for it.
+     */
+    private static List<Case> beyondCases(UUID account, Instant now) {
+        var cases = new ArrayList<Case>();
+        for (var zone : new String[]{"Asia/Kolkata", "America/New_York"}) {
+            for (int days : new int[]{30, 365}) {
+                var start = now.minus(Duration.ofDays(days));
+                var range = "start_date=" + start + "&end_date=" + now + "&timezone=" + zone;
+                var ts = List.<Object>of(account, Timestamp.from(start), Timestamp.from(now));
+                var local = "timezone('" + zone + "', started_at)";
+                var today = "date_trunc('day', now(), '" + zone + "')";
+                var week = "date_trunc('week', now(), '" + zone + "')";
+                var month = "date_trunc('month', now(), '" + zone + "')";
+                cases.add(new Case("dashboard, " + days + " days, " + zone, "/analytics/dashboard?" + range,
+                        "select count(*) filter (where started_at between ? and ?), sum(call_duration_minutes) filter (where started_at between ? and ?),"
+                        + " count(*) filter (where started_at >= " + today + "), count(*) filter (where started_at >= " + week + "),"
+                        + " count(*) filter (where started_at >= " + month + ") from calls where account_id = ?"
+                        + " and started_at between least(?::timestamptz, " + month + ") and now()",
+                        List.of(ts.get(1), ts.get(2), ts.get(1), ts.get(2), account, ts.get(1))));
+                cases.add(new Case("by-assistant, " + days + " days, " + zone, "/analytics/calls/by-assistant?" + range,
+                        "select c.assistant_id, a.assistant_name, count(*), sum(c.call_duration_minutes) from calls c"
+                        + " join assistants a using (account_id, assistant_id) where c.account_id = ? and c.started_at between ? and ?"
+                        + " group by 1, 2 order by 4 desc nulls last, 3 desc, 1", ts));
+                for (var g : new String[][]{{"day", "YYYY-MM-DD"}, {"week", "IYYY-\"W\"IW"}, {"month", "YYYY-MM"}}) {
+                    cases.add(new Case("by-time " + g[0] + ", " + days + " days, " + zone,
+                            "/analytics/calls/by-time?granularity=" + g[0] + "&" + range,
+                            "select to_char(" + local + ", '" + g[1] + "') as bucket, count(*), sum(call_duration_minutes)"
+                            + " from calls where account_id = ? and started_at between ? and ? group by 1 order by 1", ts));
+                }
+            }
+        }
+        for (int days : new int[]{30, 365}) {
+            var start = now.minus(Duration.ofDays(days));
+            var range = "start_date=" + start + "&end_date=" + now;
+            var ts = List.<Object>of(account, Timestamp.from(start), Timestamp.from(now));
+            cases.add(new Case("by-status, " + days + " days", "/analytics/calls/by-status?" + range,
+                    "select call_status, count(*), sum(call_duration_minutes), sum(call_cost), sum(billable_duration_minutes) from calls"
+                    + " where account_id = ? and started_at between ? and ? group by 1 order by 2 desc, 1", ts));
+            cases.add(new Case("by-type, " + days + " days", "/analytics/calls/by-type?" + range,
+                    "select coalesce(call_type, 'unknown'), count(*), sum(call_duration_minutes), sum(call_cost), sum(billable_duration_minutes)"
+                    + " from calls where account_id = ? and started_at between ? and ? group by 1 order by 2 desc, 1", ts));
+            cases.add(new Case("by-end-reason, " + days + " days", "/analytics/calls/by-end-reason?" + range,
+                    "select coalesce(nullif(btrim(call_end_reason), ''), 'unknown'), count(*), sum(call_duration_minutes), sum(call_cost),"
+                    + " sum(billable_duration_minutes) from calls where account_id = ? and started_at between ? and ? group by 1 order by 2 desc, 1",
+                    ts));
+            var dates = "\"start_date\": \"" + start + "\", \"end_date\": \"" + now + "\"";
+            cases.add(Case.query("query: status per month, Kolkata, " + days + " days",
+                    "{" + dates + ", \"timezone\": \"Asia/Kolkata\", \"step\": \"month\", \"group_by\": [\"status\"],"
+                    + " \"measures\": [\"calls\", \"minutes\", \"cost\"]}",
+                    "select to_char(timezone('Asia/Kolkata', started_at), 'YYYY-MM'), call_status, count(*), sum(call_duration_minutes), sum(call_cost)"
+                    + " from calls where account_id = ? and started_at between ? and ? group by 1, 2 order by 1, 2", ts));
+            cases.add(Case.query("query: service, avg minutes, " + days + " days",
+                    "{" + dates + ", \"group_by\": [\"service\"], \"measures\": [\"calls\", \"avg_minutes\", \"billable_minutes\"]}",
+                    "select coalesce(nullif(btrim(call_service), ''), 'unknown'), count(*), avg(coalesce(call_duration_minutes, 0)),"
+                    + " sum(billable_duration_minutes) from calls where account_id = ? and started_at between ? and ? group by 1 order by 1", ts));
+            cases.add(Case.query("query: hourly totals, New York, " + days + " days",
+                    "{" + dates + ", \"timezone\": \"America/New_York\", \"step\": \"hour\", \"limit\": 10000}",
+                    "select date_trunc('hour', timezone('America/New_York', started_at)), count(*), sum(call_duration_minutes)"
+                    + " from calls where account_id = ? and started_at between ? and ? group by 1 order by 1 limit 10001", ts));
+        }
+        return cases;
+    }
+
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
-    private static Timing timeHttp(String url, String key, int requests) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + key).build();
+    private static Timing timeHttp(String url, String key, String body, int requests) throws Exception {
+        var builder = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + key);
+        var request = (body == null ? builder : builder.POST(HttpRequest.BodyPublishers.ofString(body))).build();
         var times = new double[requests];
         for (int i = 0; i < requests; i++) {
             long t = System.nanoTime();
@@ -299,6 +371,9 @@ public final class AnalyticsBenchmark {
 
     /** The statement the API runs for a case (the last of its request's statements). */
     private static String apiSql(DataSource dataSource, Case c, UUID account, UUID assistant, Instant now) {
+        if (c.body() != null || c.path().contains("timezone=") || c.path().matches(".*/by-(status|type|end-reason).*")) {
+            return null; // timed over HTTP beside the plain SQL only
+        }
         if (c.path().startsWith("/assistant/call-logs/")) {
             int page = Integer.parseInt(c.path().replaceFirst(".*page=", ""));
             return CallLogsSql.page(dataSource, account, assistant, page, 100);
