@@ -17,6 +17,8 @@ import dev.callanalytics.http.Routes;
 import dev.callanalytics.http.TransportErrors;
 import dev.callanalytics.ingest.CallWriter;
 import dev.callanalytics.ingest.IngestService;
+import dev.callanalytics.search.Exports;
+import dev.callanalytics.search.SearchService;
 import dev.callanalytics.usage.UsageQueries;
 import dev.callanalytics.usage.UsageService;
 import io.helidon.http.DirectHandler.EventType;
@@ -57,6 +59,9 @@ public final class ApiServer {
         var usage = new UsageService(usageQueries, analyticsQueries, auth, clock);
         var admin = new AdminService(analyticsDsl, analyticsQueries, usageQueries, auth, clock);
         var callLogs = new CallLogsService(analyticsDsl, auth);
+        // a search carries free text (q, names, numbers): its values are bound, never inlined
+        var exports = new Exports(Database.dsl(pools.exports()), settings.exports().timeLimit(), settings.exports().stallLimit(), clock);
+        var search = new SearchService(Database.dsl(pools.analyticsReads()), exports, auth);
         var writer = new CallWriter(pools.writes(), new CallWriter.Limits(settings.spoolDirectory(), settings.importTimeout(),
                                                                           settings.parallelImports()));
         var ingest = new IngestService(writer, auth, pools.bodies(), settings.spoolDirectory(),
@@ -87,7 +92,7 @@ public final class ApiServer {
                                                                      settings.readTimeout()))
                               // the messages Helidon marks safe reach TransportErrors, which words the answer
                               .errorHandling(errors -> errors.includeEntity(true))
-                              .routing(routing -> routes(routing, analytics, usage, admin, callLogs, ingest, health))
+                              .routing(routing -> routes(routing, analytics, usage, admin, callLogs, search, ingest, health))
                               .build();
         // Helidon logs a port it cannot bind and comes back with a server that is not running.
         try {
@@ -104,7 +109,7 @@ public final class ApiServer {
     }
 
     private static void routes(HttpRouting.Builder routing, AnalyticsService analytics, UsageService usage, AdminService admin,
-                               CallLogsService callLogs, IngestService ingest, HealthService health) {
+                               CallLogsService callLogs, SearchService search, IngestService ingest, HealthService health) {
         ErrorResponses.register(routing);
         routing.addFilter(ApiServer::logRequest)
                .addFilter(RequestScreening::screen)
@@ -112,6 +117,8 @@ public final class ApiServer {
         Routes.get(routing, OpenApiDocument.PATH, OpenApiDocument::serve);
         routing.register("/analytics", analytics, usage)
                .register("/assistant", callLogs)
+               // before ingestion's PUT /calls/{room_name}, to which it leaves PUT /calls/export
+               .register("/calls", search)
                // the one route group that reads across accounts (the admin scope's)
                .register("/admin/analytics", admin)
                .register("/", ingest)

@@ -131,8 +131,10 @@ public final class Database {
                 .append(" -c idle_in_transaction_session_timeout=").append(IDLE_IN_TRANSACTION.toMillis())
                 .append(" -c standard_conforming_strings=on");
         if (spec.readOnly()) {
-            // a read pool that cannot write by mistake (and runs unchanged on a hot standby)
-            options.append(" -c default_transaction_read_only=on");
+            // a read pool that cannot write by mistake (and runs unchanged on a hot standby);
+            // plans made for the values at hand: the selectivity of a searched word or a filter
+            // varies by orders of magnitude, which one generic plan for all of them cannot serve
+            options.append(" -c default_transaction_read_only=on -c plan_cache_mode=force_custom_plan");
         }
         return options.toString();
     }

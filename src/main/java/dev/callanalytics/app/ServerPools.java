@@ -16,9 +16,11 @@ import java.time.Duration;
  * writes (ingestion, and the key checks of ingest routes) and probes (readiness, one connection);
  * and the heap that request bodies being parsed may take ({@link RequestBodies}). With a replica
  * ({@code DB_REPLICA_URL}), a pool of its own for the analytics and call-log reads, and one
- * connection to watch it. Closed after the server has stopped.
+ * connection to watch it. Exports stream for as long as their client reads, on a pool of their
+ * own ({@code EXPORT_CONNECTIONS}). Closed after the server has stopped.
  */
-public record ServerPools(Bulkhead reads, Bulkhead writes, Bulkhead probes, RequestBodies bodies, Optional<Replica> replica)
+public record ServerPools(Bulkhead reads, Bulkhead writes, Bulkhead probes, Bulkhead exports, RequestBodies bodies,
+                          Optional<Replica> replica)
         implements AutoCloseable {
 
     /** The replica's pools and its monitor. */
@@ -60,6 +62,9 @@ public record ServerPools(Bulkhead reads, Bulkhead writes, Bulkhead probes, Requ
                                                        WRITE_LOCK_TIMEOUT, false, CONNECTION_TIMEOUT, false));
             try {
                 var probes = bulkhead(target, new PoolSpec("probes", 1, PROBE_TIMEOUT, Duration.ZERO, true, CONNECTION_TIMEOUT, false));
+                // the statement timeout bounds each fetch of an export's cursor, not the export (Exports bounds that)
+                var exports = bulkhead(target, new PoolSpec("exports", settings.exports().connections(), settings.queryTimeout(),
+                                                            Duration.ZERO, true, CONNECTION_TIMEOUT, false));
                 try {
                     // Hikari opens connections one at a time, in the background: a burst of
                     // requests right after the start would find them still opening and take a
@@ -67,8 +72,9 @@ public record ServerPools(Bulkhead reads, Bulkhead writes, Bulkhead probes, Requ
                     reads.awaitFilled(POOL_FILL_WAIT);
                     writes.awaitFilled(POOL_FILL_WAIT);
                     var replica = settings.replica().map(on -> replica(on, settings, probes));
-                    return new ServerPools(reads, writes, probes, new RequestBodies(settings.bodyMemoryBytes()), replica);
+                    return new ServerPools(reads, writes, probes, exports, new RequestBodies(settings.bodyMemoryBytes()), replica);
                 } catch (RuntimeException e) {
+                    exports.close();
                     probes.close();
                     throw e;
                 }
@@ -99,5 +105,6 @@ public record ServerPools(Bulkhead reads, Bulkhead writes, Bulkhead probes, Requ
         reads.close();
         writes.close();
         probes.close();
+        exports.close();
     }
 }

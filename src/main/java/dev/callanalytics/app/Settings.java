@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param replica             {@code DB_REPLICA_URL}, {@code DB_REPLICA_USER}, {@code DB_REPLICA_PASSWORD} (user and password
  *                            default to the primary's): a streaming replica for the analytics and call-log reads
  * @param maxReplicaLag       {@code MAX_REPLICA_LAG_SECONDS}: past this, reads go to the primary (default 30)
+ * @param exports             what call exports may hold (see {@link ExportLimits})
  */
 public record Settings(Optional<DatabaseSettings> database,
                        Path dataDirectory,
@@ -43,7 +44,16 @@ public record Settings(Optional<DatabaseSettings> database,
                        Duration readTimeout,
                        Duration shutdownGrace,
                        Optional<DatabaseSettings> replica,
-                       Duration maxReplicaLag) {
+                       Duration maxReplicaLag,
+                       ExportLimits exports) {
+
+    /**
+     * @param connections {@code EXPORT_CONNECTIONS}: exports streaming at once, each on a connection of its own pool (default 2)
+     * @param timeLimit   {@code EXPORT_TIME_LIMIT_SECONDS}: longest an export may stream (default 900)
+     * @param stallLimit  {@code EXPORT_STALL_SECONDS}: longest an export waits on a client that takes nothing (default 30, at most 50: the database ends a transaction idle for 60 s)
+     */
+    public record ExportLimits(int connections, Duration timeLimit, Duration stallLimit) {
+    }
 
     private static final long MIB = 1 << 20;
 
@@ -67,14 +77,17 @@ public record Settings(Optional<DatabaseSettings> database,
                             Duration.ofSeconds(integer(env, "READ_TIMEOUT_SECONDS", 30, 1, 3600)),
                             Duration.ofSeconds(integer(env, "SHUTDOWN_GRACE_SECONDS", 20, 0, 3600)),
                             replica,
-                            Duration.ofSeconds(integer(env, "MAX_REPLICA_LAG_SECONDS", 30, 1, 86_400)));
+                            Duration.ofSeconds(integer(env, "MAX_REPLICA_LAG_SECONDS", 30, 1, 86_400)),
+                            new ExportLimits(integer(env, "EXPORT_CONNECTIONS", 2, 1, 100),
+                                             Duration.ofSeconds(integer(env, "EXPORT_TIME_LIMIT_SECONDS", 900, 1, 86_400)),
+                                             Duration.ofSeconds(integer(env, "EXPORT_STALL_SECONDS", 30, 1, 50))));
     }
 
     /** A copy that reads from {@code replica} (serve --demo --replica, which starts one). */
     public Settings withReplica(DatabaseSettings replica) {
         return new Settings(database, dataDirectory, embeddedDatabasePort, readPoolSize, writePoolSize, parallelImports, serverPort,
                             queryTimeout, importTimeout, maxImportBytes, spoolDirectory, bodyMemoryBytes, readTimeout, shutdownGrace,
-                            Optional.of(replica), maxReplicaLag);
+                            Optional.of(replica), maxReplicaLag, exports);
     }
 
     private static Optional<DatabaseSettings> database(Map<String, String> env, String name, String user, String password) {

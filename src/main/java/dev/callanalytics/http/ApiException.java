@@ -65,6 +65,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(Status.SERVICE_UNAVAILABLE_503, message, Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
     }
 
+    /** 429: the caller already runs as much of this work as one account may; it can retry after {@code retryAfterSeconds}. */
+    public static ApiException tooManyRequests(String message, int retryAfterSeconds) {
+        return new ApiException(Status.TOO_MANY_REQUESTS_429, message, Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
+    }
+
     /** 413: a body over the limit of its route. */
     public static ApiException tooLarge(String message) {
         return new ApiException(Status.REQUEST_ENTITY_TOO_LARGE_413, message);

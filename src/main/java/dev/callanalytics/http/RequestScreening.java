@@ -15,8 +15,9 @@ import java.util.List;
  *   <li>body framing: Content-Length a plain non-negative integer, given once; Transfer-Encoding
  *       {@code chunked} alone; never both (a request that two servers could frame differently is
  *       how requests are smuggled past a proxy);
- *   <li>media: every route answers JSON (OpenAPI's route YAML), so an Accept header that admits
- *       neither is a 406, in JSON.
+ *   <li>media: every route answers JSON (OpenAPI's route YAML, the export CSV or NDJSON, which
+ *       it checks itself), so an Accept header that admits neither is a 406, in JSON. The
+ *       dashboard page and its assets answer whatever a browser asks for them with.
  * </ul>
  * A refused request closes its connection: its body, if any, is not read.
  */
@@ -38,9 +39,14 @@ public final class RequestScreening {
         if (codings.size() > 1 || codings.stream().anyMatch(coding -> !coding.trim().equalsIgnoreCase("chunked"))) {
             throw framing("Malformed request: the only Transfer-Encoding accepted is chunked");
         }
+        var path = req.path().path();
+        if (negotiatesItself(path)) {
+            chain.proceed();
+            return;
+        }
         boolean acceptable;
         try {
-            acceptable = req.path().path().equals(OpenApiDocument.PATH)
+            acceptable = path.equals(OpenApiDocument.PATH)
                     ? headers.isAccepted(OpenApiDocument.MEDIA_TYPE, MediaTypes.create("text/yaml"))
                     : headers.isAccepted(MediaTypes.APPLICATION_JSON);
         } catch (RuntimeException e) {
@@ -51,6 +57,11 @@ public final class RequestScreening {
                     ? "application/yaml" : "application/json") + " only: send Accept: application/json, */*, or no Accept header");
         }
         chain.proceed();
+    }
+
+    /** The export (CSV or NDJSON: search.ExportFormat), and the page with its assets (web.WebPage). */
+    private static boolean negotiatesItself(String path) {
+        return path.equals("/calls/export") || path.equals("/") || path.startsWith("/web/");
     }
 
     private static ApiException framing(String message) {

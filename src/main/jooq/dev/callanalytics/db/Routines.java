@@ -10,6 +10,7 @@ import dev.callanalytics.db.routines.CallRollupsRebuild;
 import dev.callanalytics.db.routines.CallServiceLabel;
 import dev.callanalytics.db.routines.CallTotalsFold;
 import dev.callanalytics.db.routines.CallTypeLabel;
+import dev.callanalytics.db.routines.TranscriptMatches;
 import dev.callanalytics.db.routines.UsageNumber;
 import dev.callanalytics.db.tables.CallRollupsMeasures;
 import dev.callanalytics.db.tables.CallRollupsVerify;
@@ -261,6 +262,50 @@ public class Routines {
     ) {
         CallTypeLabel f = new CallTypeLabel();
         f.setCallType(callType);
+
+        return f.asField();
+    }
+
+    /**
+     * Call <code>public.transcript_matches</code>
+     */
+    public static Boolean transcriptMatches(
+          Configuration configuration
+        , String utterance
+        , String query
+    ) {
+        TranscriptMatches f = new TranscriptMatches();
+        f.setUtterance(utterance);
+        f.setQuery(query);
+
+        f.execute(configuration);
+        return f.getReturnValue();
+    }
+
+    /**
+     * Get <code>public.transcript_matches</code> as a field.
+     */
+    public static Field<Boolean> transcriptMatches(
+          String utterance
+        , String query
+    ) {
+        TranscriptMatches f = new TranscriptMatches();
+        f.setUtterance(utterance);
+        f.setQuery(query);
+
+        return f.asField();
+    }
+
+    /**
+     * Get <code>public.transcript_matches</code> as a field.
+     */
+    public static Field<Boolean> transcriptMatches(
+          Field<String> utterance
+        , Field<String> query
+    ) {
+        TranscriptMatches f = new TranscriptMatches();
+        f.setUtterance(utterance);
+        f.setQuery(query);
 
         return f.asField();
     }

@@ -44,7 +44,9 @@ class AccountIsolationTest {
             api.calls(beta).add(SHARED, day.plusSeconds(i), "1", c -> c.setRoomName(room).setAssistantName("Beta Bot").setPlatformNumber("+100")
                     .setCallService("twilio").setUsage(JSONB.valueOf("{\"llm_total_tokens\": 1}")));
         }
-        api.calls(alpha).add(ONLY_ALPHA, day, "7", c -> c.setRoomName("alpha-only").setAssistantName("Secret Bot").setPlatformNumber("+999"));
+        var secret = api.calls(alpha).add(ONLY_ALPHA, day, "7", c -> c.setRoomName("alpha-only").setAssistantName("Secret Bot")
+                                                                     .setPlatformNumber("+999"));
+        api.calls(alpha).transcript(secret, 0, "user", "Our secret merger plan", day);
     }
 
     @Test
@@ -110,6 +112,29 @@ class AccountIsolationTest {
             assertEquals("Assistant not found: " + ONLY_ALPHA, response.message());
         }
         assertEquals(200, api.get("/assistant/call-logs/" + ONLY_ALPHA, alpha).status());
+    }
+
+    @Test
+    void callSearchAndExportShowTheCallersCallsOnlyWhateverTheFilterOrCursor() {
+        var found = api.get("/calls?limit=100", beta).data().get("calls");
+        assertEquals(3, found.size());
+        found.forEach(call -> assertEquals("Beta Bot", call.get("assistant_name").asText()));
+        for (var query : new String[]{"assistant_id=" + ONLY_ALPHA, "q=secret", "platform_number=%2B999", "call_service=exotel",
+                                      "min_call_duration_minutes=5"}) {
+            assertEquals(0, api.get("/calls?" + query, beta).data().get("calls").size(), query);
+        }
+        assertEquals(1, api.get("/calls?q=secret", alpha).data().get("calls").size(), "alpha finds its own");
+        // a cursor is a position, not a key: alpha's, passed by beta, pages beta's calls
+        var alphasNext = api.get("/calls?limit=1", alpha).data().get("next").asText();
+        var paged = api.get("/calls?limit=100&cursor=" + alphasNext, beta);
+        assertEquals(200, paged.status());
+        paged.data().get("calls").forEach(call -> assertEquals("Beta Bot", call.get("assistant_name").asText()));
+        for (var format : new String[]{"csv", "ndjson"}) {
+            var export = api.get("/calls/export?format=" + format, beta).body();
+            assertEquals(format.equals("csv") ? 4 : 3, export.split("\n").length, export);
+            assertFalse(export.contains("Alpha") || export.contains("Secret") || export.contains("alpha-only"), export);
+        }
+        assertFalse(api.get("/calls/export?q=secret", beta).body().contains("alpha-only"));
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.callanalytics.client.ApiClient;
 import dev.callanalytics.client.ApiException;
 import dev.callanalytics.client.api.AnalyticsApi;
 import dev.callanalytics.client.api.CallLogsApi;
+import dev.callanalytics.client.api.CallSearchApi;
 import dev.callanalytics.client.api.OperationsApi;
 import dev.callanalytics.client.api.OperatorApi;
 import dev.callanalytics.client.api.TokenUsageApi;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -161,6 +163,28 @@ class GeneratedClientTest {
         var missing = assertThrows(ApiException.class, () -> logs.getCallLogs(UUID.randomUUID(), null, null, null, null, null, null, null));
         assertEquals(404, missing.getCode());
         assertTrue(missing.getResponseBody().contains("\"success\":false"), missing.getResponseBody());
+    }
+
+    @Test
+    void callSearchPagesByCursorAndTheExportDownloadsThroughTheClient() throws Exception {
+        var search = new CallSearchApi(client(account.readKey()));
+        var first = search.searchCalls(null, ASSISTANT, "completed", "outbound", "twilio", null, null, null, START, END, null,
+                                       new BigDecimal("1"), null, null, null, SortOrder.DESC, 5, null);
+        assertEquals(5, first.getData().getCalls().size());
+        assertSame(first, "/calls?assistant_id=" + ASSISTANT + "&call_status=completed&call_type=outbound&call_service=twilio&"
+                          + RANGE + "&min_call_duration_minutes=1&sort_order=desc&limit=5", account.readKey());
+        var second = search.searchCalls(null, ASSISTANT, "completed", "outbound", "twilio", null, null, null, START, END, null,
+                                        new BigDecimal("1"), null, null, null, SortOrder.DESC, 5, first.getData().getNext());
+        assertTrue(second.getData().getCalls().stream().noneMatch(call -> first.getData().getCalls().contains(call)));
+        var csv = search.exportCalls("csv", null, ASSISTANT, "completed", null, "twilio", null, null, null, START, END, null,
+                                     null, null, null, null, null);
+        var rows = Files.readAllLines(csv.toPath());
+        assertEquals("room_name,assistant_id,assistant_name,to_number,call_status,call_status_reason,sip_status_code,sip_status_text,"
+                     + "answered_at,started_at,ended_at,call_duration_minutes,recording_path,call_cost", rows.getFirst());
+        assertEquals(8, rows.size() - 1, "the twilio calls of the range");
+        var bad = assertThrows(ApiException.class, () -> search.searchCalls(null, null, "maybe", null, null, null, null, null, null, null,
+                                                                           null, null, null, null, null, null, null, null));
+        assertEquals(400, bad.getCode());
     }
 
     @Test

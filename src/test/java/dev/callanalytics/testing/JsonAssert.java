@@ -28,6 +28,18 @@ public final class JsonAssert {
     private JsonAssert() {
     }
 
+    /** As {@link #assertJson(String, JsonNode)}, for an expectation built as a tree. */
+    public static void assertJson(JsonNode expected, JsonNode actual) {
+        try {
+            var expectedTree = JSON.readTree(expected.toString());
+            var actualTree = JSON.readTree(actual.toString());
+            assertTrue(expectedTree.equals(NUMBERS_BY_VALUE, actualTree),
+                       () -> "expected: " + expectedTree.toPrettyString() + "\nactual: " + actualTree.toPrettyString());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     /** {@code expected} may use single quotes for readability. */
     public static void assertJson(String expected, JsonNode actual) {
         try {
