@@ -21,6 +21,7 @@ import dev.callanalytics.search.Exports;
 import dev.callanalytics.search.SearchService;
 import dev.callanalytics.usage.UsageQueries;
 import dev.callanalytics.usage.UsageService;
+import dev.callanalytics.web.WebPage;
 import io.helidon.http.DirectHandler.EventType;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.DirectHandlers;
@@ -115,6 +116,8 @@ public final class ApiServer {
                .addFilter(RequestScreening::screen)
                .register("/health", health);
         Routes.get(routing, OpenApiDocument.PATH, OpenApiDocument::serve);
+        // the dashboard page (GET /) and its assets
+        new WebPage().routing(routing);
         routing.register("/analytics", analytics, usage)
                .register("/assistant", callLogs)
                // before ingestion's PUT /calls/{room_name}, to which it leaves PUT /calls/export

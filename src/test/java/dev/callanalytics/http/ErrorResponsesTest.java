@@ -112,7 +112,7 @@ class ErrorResponsesTest {
     @Test
     void anUnknownRouteIsA404AndAKnownPathWithAnotherMethodIsA405WithAllow() {
         assertError(api.get("/analytics/calls/by-day", account), 404, "No such endpoint: GET /analytics/calls/by-day");
-        assertError(api.get("/", account), 404, "No such endpoint: GET /");
+        assertError(api.get("/analytics", account), 404, "No such endpoint: GET /analytics");
         for (var path : READ_ENDPOINTS) {
             var response = api.send("POST", path, account.readKey(), "{}");
             assertError(response, 405, "Method POST is not allowed on " + path + ": use GET");
