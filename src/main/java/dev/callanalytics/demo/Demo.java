@@ -23,6 +23,8 @@ public final class Demo {
 
     /** The demo account, the same in every database, so that it is loaded only once. */
     public static final UUID ACCOUNT = DemoCalls.ACME.account();
+    /** Said in one call of the demo account only: {@code /calls?q=marigold} finds it. */
+    public static final String WORD_IN_ONE_CALL = DemoCalls.WORD_IN_ONE_CALL;
 
     private Demo() {
     }
@@ -42,10 +44,12 @@ public final class Demo {
         out.println();
         out.println("Demo account " + ACCOUNT + ", API key (read, ingest; replaced at every start):");
         out.println("  " + key);
+        out.println("Dashboard page: open " + baseUrl + "/ and paste the key above.");
         out.println("Try:");
         for (var path : List.of("/analytics/dashboard", "/analytics/calls/by-assistant", "/analytics/calls/by-phone-number",
                                 "/analytics/calls/by-time?granularity=week", "/analytics/calls/by-service", "/analytics/tokens/summary",
-                                "/analytics/tokens/by-assistant", "/assistant/call-logs/" + assistant + "?limit=5")) {
+                                "/analytics/tokens/by-assistant", "/assistant/call-logs/" + assistant + "?limit=5",
+                                "/calls?q=" + WORD_IN_ONE_CALL, "/calls?call_status=busy&limit=5", "/calls/export?call_status=failed")) {
             out.println("  " + curl(key, baseUrl, path));
         }
         out.println();

@@ -75,6 +75,14 @@ final class DemoCalls {
             new Outcome("unreachable", 0.02, 404, "Not Found", "number not in service"),
             new Outcome("timeout", 0.02, 408, "Request Timeout", "no response from carrier"));
 
+    /**
+     * A word said in one call of the demo account and in no other (its caller's last line, two
+     * days ago), so that the call search has something to find: the README's example, and the
+     * page's browser test.
+     */
+    static final String WORD_IN_ONE_CALL = "marigold";
+    private static final String LINE_WITH_THE_WORD = "The marigold seeds I ordered never arrived, can you send them again?";
+
     private static final String[] REPLIES = {
             "Yes, go ahead.", "Sure, what is it about?", "I have a question about my account.", "Can you call me later?",
             "That works for me.", "How much would that cost?", "I already did that last week.", "Okay, thank you."};
@@ -89,6 +97,7 @@ final class DemoCalls {
         var random = new Random(tenant.seed());
         var today = now.truncatedTo(ChronoUnit.DAYS);
         int sequence = 0;
+        boolean wordSaid = tenant != ACME;
         for (int day = DAYS; day >= 0; day--) {
             var dayStart = today.minus(Duration.ofDays(day));
             var weekday = dayStart.atZone(ZoneOffset.UTC).getDayOfWeek();
@@ -101,12 +110,16 @@ final class DemoCalls {
                 if (!startedAt.isBefore(now)) {
                     continue;
                 }
-                sink.accept(call(random, tenant, ++sequence, startedAt, day < DAYS / 2));
+                boolean sayTheWord = !wordSaid && day == 2;
+                var call = call(random, tenant, ++sequence, startedAt, day < DAYS / 2, sayTheWord);
+                wordSaid |= sayTheWord && !call.transcripts().orElse(List.of()).isEmpty();
+                sink.accept(call);
             }
         }
     }
 
-    private static IncomingCall call(Random random, Tenant tenant, int sequence, Instant startedAt, boolean secondHalf) {
+    private static IncomingCall call(Random random, Tenant tenant, int sequence, Instant startedAt, boolean secondHalf,
+                                     boolean sayTheWord) {
         var assistant = pick(random, tenant.assistants());
         var name = secondHalf && assistant.renamedTo() != null ? assistant.renamedTo() : assistant.name();
         boolean web = assistant.web() ? random.nextDouble() < 0.9 : random.nextDouble() < 0.04;
@@ -129,7 +142,7 @@ final class DemoCalls {
                                 null, false, startedAt.plusMillis(800 + random.nextInt(1500)),
                                 answered ? "participant_left" : outcome.status(),
                                 answered ? (int) Math.ceil(seconds / 60.0) : 0, answered ? usage(random, seconds) : null,
-                                Optional.of(answered ? transcript(random, assistant, answeredAt, seconds) : List.of()));
+                                Optional.of(answered ? transcript(random, assistant, answeredAt, seconds, sayTheWord) : List.of()));
     }
 
     /** The usage of an answered call of {@code seconds}, in the end-call report's keys (a realtime model: audio in and out). */
@@ -150,7 +163,8 @@ final class DemoCalls {
                            characters, tts.toPlainString(), stt.toPlainString());
     }
 
-    private static List<Utterance> transcript(Random random, Assistant assistant, Instant answeredAt, long seconds) {
+    /** @param sayTheWord whether the caller's last line is the one with {@link #WORD_IN_ONE_CALL} (drawing nothing more at random) */
+    private static List<Utterance> transcript(Random random, Assistant assistant, Instant answeredAt, long seconds, boolean sayTheWord) {
         var lines = new ArrayList<Utterance>();
         lines.add(new Utterance("agent", assistant.opening(), answeredAt.plusSeconds(1)));
         int turns = 2 + random.nextInt(5);
@@ -158,6 +172,9 @@ final class DemoCalls {
             var at = answeredAt.plusSeconds(Math.max(2, seconds * i / turns));
             lines.add(i % 2 == 1 ? new Utterance("user", REPLIES[random.nextInt(REPLIES.length)], at)
                                  : new Utterance("agent", "Understood. Let me take care of that for you.", at));
+        }
+        if (sayTheWord) {
+            lines.add(new Utterance("user", LINE_WITH_THE_WORD, answeredAt.plusSeconds(seconds)));
         }
         return lines;
     }
