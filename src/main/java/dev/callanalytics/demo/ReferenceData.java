@@ -25,7 +25,9 @@ import java.util.UUID;
  * calling through one to three of 60 platform numbers; about 10% web calls and 2% without a
  * platform number; numbers on three telephony services; a realistic mix of outcomes and durations;
  * for answered calls the LLM/TTS/STT usage of the end-call report; three transcript lines for one
- * call in five. Written through the ingestion path (COPY into staging, merge), in batches.
+ * call in five, the caller's line one of {@link #REQUESTS} and, in one call in a thousand, the
+ * one with {@link #RARE_WORD} (which call search is measured on). Written through the ingestion
+ * path (COPY into staging, merge), in batches.
  */
 public final class ReferenceData {
 
@@ -35,6 +37,12 @@ public final class ReferenceData {
     public static final int DAYS = 400;
     private static final int BATCH = 250_000;
     private static final long SEED = 400_2026L;
+    /** Said in about one call in a thousand: in the caller's line of one in 200 of the calls with a transcript. */
+    public static final String RARE_WORD = "refund";
+    private static final String[] REQUESTS = {"I would like to check the status of my order.", "Can you call me back tomorrow?",
+                                              "I need to change my delivery address.", "Is my appointment still on Friday?",
+                                              "Please update the phone number on my account.", "What time do you open on Sunday?",
+                                              "I did not receive the confirmation message.", "Can I speak to someone about my bill?"};
 
     private ReferenceData() {
     }
@@ -145,7 +153,8 @@ public final class ReferenceData {
         var room = "ref-" + account + "-" + Long.toString(sequence, 36);
         Optional<List<Utterance>> transcript = random.nextInt(5) == 0
                 ? Optional.of(List.of(new Utterance("agent", "Hello, how can I help you today?", startedAt.plusSeconds(2)),
-                                      new Utterance("user", "I would like to check the status of my order.", startedAt.plusSeconds(6)),
+                                      new Utterance("user", sequence % 200 == 7 ? "I want a " + RARE_WORD + " for the damaged parcel."
+                                                        : REQUESTS[(int) (sequence % REQUESTS.length)], startedAt.plusSeconds(6)),
                                       new Utterance("agent", "Of course, let me look that up for you.", startedAt.plusSeconds(9))))
                 : Optional.empty();
         var number = web || noNumber ? null : numbers.get(random.nextInt(numbers.size()));

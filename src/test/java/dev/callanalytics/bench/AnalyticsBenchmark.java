@@ -9,9 +9,11 @@ import dev.callanalytics.app.Settings;
 import dev.callanalytics.auth.AccountQueries;
 import dev.callanalytics.auth.ApiKey;
 import dev.callanalytics.auth.Scope;
+import dev.callanalytics.bench.BenchKit.Server;
 import dev.callanalytics.demo.ReferenceData;
 
 import javax.sql.DataSource;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
@@ -39,6 +41,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+
+import static dev.callanalytics.bench.BenchKit.fmt;
+import static dev.callanalytics.bench.BenchKit.machine;
+import static dev.callanalytics.bench.BenchKit.run;
+import static dev.callanalytics.bench.BenchKit.timeHttp;
+import static dev.callanalytics.bench.BenchKit.timeSql;
+import static dev.callanalytics.bench.BenchKit.which;
 
 /**
  * Analytics speed at scale, side by side, in one run on one machine, for the largest account of
@@ -81,9 +90,6 @@ public final class AnalyticsBenchmark {
         }
     }
 
-    record Timing(int runs, double p50, double p95) {
-    }
-
     /** The embedded PostgreSQL's password, for pgbench. */
     private static String pgPassword;
 
@@ -114,21 +120,8 @@ public final class AnalyticsBenchmark {
             var assistant = ReferenceData.assistants(0).getFirst();
             var busiest = ctx.fetchValue("select assistant_id from calls where account_id = ? group by 1 order by count(*) desc limit 1", account);
 
-            int port;
-            try (var free = new ServerSocket(0)) {
-                port = free.getLocalPort();
-            }
-            var server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                                            "-jar", "target/call-analytics.jar", "serve")
-                    .redirectErrorStream(true)
-                    .redirectOutput(Path.of("target", "bench", "server.log").toFile());
-            server.environment().putAll(Map.of("DB_URL", "jdbc:postgresql://localhost:" + dbPort + "/postgres", "DB_USER", "postgres",
-                                               "DB_PASSWORD", database.target().password(),
-                                               "SERVER_PORT", String.valueOf(port), "DB_POOL_SIZE", "16"));
-            var process = server.start();
-            try {
-                var base = "http://localhost:" + port;
-                waitReady(base);
+            try (var server = Server.start(dbPort, database.target().password(), "server.log")) {
+                var base = server.base();
                 var now = Instant.now();
                 var results = new ArrayList<String[]>();
                 var cases = cases(account, (UUID) busiest, now).stream()
@@ -143,8 +136,8 @@ public final class AnalyticsBenchmark {
                     for (var c : cases) {
                         var api = timeHttp(base + c.path(), c.admin() ? adminKey : key, c.body(), REQUESTS);
                         apiP50.put(c.name(), api.p50());
-                        var own = c.apiSql() == null ? null : timeSql(jdbc, c.apiSql(), List.of());
-                        var sql = timeSql(jdbc, c.sql(), c.params());
+                        var own = c.apiSql() == null ? null : timeSql(jdbc, c.apiSql(), List.of(), REQUESTS, SQL_BUDGET);
+                        var sql = timeSql(jdbc, c.sql(), c.params(), REQUESTS, SQL_BUDGET);
                         results.add(new String[]{c.name(), fmt(api.p50()), fmt(api.p95()), own == null ? "-" : fmt(own.p50()),
                                                  own == null ? "-" : fmt(api.p50() - own.p50()), fmt(sql.p50()), fmt(sql.p95()),
                                                  String.valueOf(sql.runs()), String.format("%.1f×", sql.p50() / api.p50())});
@@ -160,11 +153,7 @@ public final class AnalyticsBenchmark {
                     operator.add(new String[]{days + " days", fmt(across), fmt(own), String.format("%.2f", across / own)});
                 }
                 var load = load(base, key, ApiSql.dashboard(database.dataSource(), account, now), dbPort, out);
-                long peakKb = peakRss(process.pid());
-                write(out, calls, stored, largest, loadRate, results, operator, load, peakKb);
-            } finally {
-                process.destroy();
-                process.waitFor();
+                write(out, calls, stored, largest, loadRate, results, operator, load, server.peakRssKb());
             }
         }
         System.exit(0);
@@ -352,23 +341,6 @@ public final class AnalyticsBenchmark {
         return cases;
     }
 
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
-
-    private static Timing timeHttp(String url, String key, String body, int requests) throws Exception {
-        var builder = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + key);
-        var request = (body == null ? builder : builder.POST(HttpRequest.BodyPublishers.ofString(body))).build();
-        var times = new double[requests];
-        for (int i = 0; i < requests; i++) {
-            long t = System.nanoTime();
-            var response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
-            }
-            times[i] = (System.nanoTime() - t) / 1e6;
-        }
-        return timing(times);
-    }
-
     /** The statement the API runs for a case (the last of its request's statements). */
     private static String apiSql(DataSource dataSource, Case c, UUID account, UUID assistant, Instant now) {
         if (c.body() != null || c.path().contains("timezone=") || c.path().matches(".*/by-(status|type|end-reason).*")) {
@@ -396,33 +368,6 @@ public final class AnalyticsBenchmark {
         return ApiSql.of(dataSource, endpoint, account, range, filter, now);
     }
 
-    private static Timing timeSql(Connection jdbc, String sql, List<Object> params) throws Exception {
-        var times = new ArrayList<Double>();
-        long budgetEnd = System.nanoTime() + SQL_BUDGET.toNanos();
-        try (var statement = jdbc.prepareStatement(sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                statement.setObject(i + 1, params.get(i));
-            }
-            for (int i = 0; i < 2 + REQUESTS && (i < 5 || System.nanoTime() < budgetEnd); i++) {
-                long t = System.nanoTime();
-                try (var rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        rows.getObject(1);
-                    }
-                }
-                if (i >= 2) {
-                    times.add((System.nanoTime() - t) / 1e6);
-                }
-            }
-        }
-        return timing(times.stream().mapToDouble(Double::doubleValue).toArray());
-    }
-
-    private static Timing timing(double[] times) {
-        Arrays.sort(times);
-        return new Timing(times.length, times[(times.length - 1) / 2], times[(int) Math.ceil(times.length * 0.95) - 1]);
-    }
-
     record Load(String wrk, String pgbench, double apiRate, double sqlRate, String errors) {
     }
 
@@ -435,11 +380,11 @@ public final class AnalyticsBenchmark {
             return new Load("missing", "missing", 0, 0, "-");
         }
         var wrkOut = run(List.of(wrk, "-t2", "-c32", "-d30s", "--latency", "-H", "Authorization: Bearer " + key,
-                                 base + "/analytics/dashboard"));
+                                 base + "/analytics/dashboard"), null);
         var script = Files.createTempFile("dashboard", ".sql");
         Files.writeString(script, dashboardSql.replace('\n', ' ') + ";\n");
         var pgOut = run(List.of(pgbench, "-n", "-c", "32", "-j", "2", "-T", "30", "-f", script.toString(),
-                                "-h", "localhost", "-p", String.valueOf(dbPort), "-U", "postgres", "postgres"));
+                                "-h", "localhost", "-p", String.valueOf(dbPort), "-U", "postgres", "postgres"), pgPassword);
         double apiRate = number(wrkOut, "Requests/sec:\\s+([0-9.]+)");
         double sqlRate = number(pgOut, "tps = ([0-9.]+)");
         var errors = new ArrayList<String>();
@@ -451,60 +396,9 @@ public final class AnalyticsBenchmark {
         return new Load(wrkOut, pgOut, apiRate, sqlRate, String.join(", ", errors));
     }
 
-    private static String which(String tool) {
-        for (var dir : List.of("/usr/bin", "/usr/local/bin", "/usr/lib/postgresql/18/bin", "/usr/lib/postgresql/17/bin",
-                               "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin")) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return Path.of(dir, tool).toString();
-            }
-        }
-        return null;
-    }
-
-    private static String run(List<String> command) throws IOException, InterruptedException {
-        var builder = new ProcessBuilder(command).redirectErrorStream(true);
-        if (pgPassword != null) {
-            builder.environment().put("PGPASSWORD", pgPassword);
-        }
-        var process = builder.start();
-        var output = new String(process.getInputStream().readAllBytes());
-        process.waitFor();
-        return output;
-    }
-
     private static double number(String text, String regex) {
         var m = Pattern.compile(regex).matcher(text);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
-    }
-
-    private static long peakRss(long pid) throws IOException {
-        for (var line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("\\D+", ""));
-            }
-        }
-        return -1;
-    }
-
-    private static void waitReady(String base) throws Exception {
-        var client = HttpClient.newHttpClient();
-        for (int i = 0; i < 120; i++) {
-            try {
-                var response = client.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
-                                           HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // the server is still starting
-            }
-            Thread.sleep(500); // the server process is starting; bounded to 60 s by the loop
-        }
-        throw new IllegalStateException("the server did not become ready; see target/bench/server.log");
-    }
-
-    private static String fmt(double ms) {
-        return ms >= 100 ? String.format("%,.0f ms", ms) : String.format("%.1f ms", ms);
     }
 
     private static void write(PrintWriter out, long calls, long stored, long largest, double loadRate, List<String[]> results,
@@ -544,11 +438,5 @@ public final class AnalyticsBenchmark {
         out.println("wrote the analytics section of bench/RESULTS.md");
     }
 
-    private static String machine() throws IOException {
-        var cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                       .findFirst().map(l -> l.replaceFirst(".*:\\s*", "")).orElse("unknown CPU");
-        long memKb = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
-                          .findFirst().map(l -> Long.parseLong(l.replaceAll("\\D+", ""))).orElse(0L);
-        return String.format("%d cores (%s), %d GiB", Runtime.getRuntime().availableProcessors(), cpu, Math.round(memKb / 1048576.0));
-    }
+
 }
