@@ -39,8 +39,9 @@ public final class SearchService implements HttpService {
     public void routing(HttpRules rules) {
         Routes.get(rules, "/", auth.require(READ, this::search));
         // GET exports; a PUT writes the call whose room is named "export", as on any other room
-        rules.get("/export", auth.require(READ, this::export))
-             .head("/export", auth.require(READ, this::export))
+        var export = Routes.exact("/export", auth.require(READ, this::export));
+        rules.get("/export", export)
+             .head("/export", export)
              .any("/export", (req, res) -> {
                  if (req.prologue().method() == Method.PUT) {
                      res.next();

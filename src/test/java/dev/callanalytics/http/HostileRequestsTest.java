@@ -16,6 +16,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
@@ -167,6 +168,22 @@ class HostileRequestsTest {
                        .where(CALLS.ACCOUNT_ID.eq(account.id()).and(CALLS.ROOM_NAME.like("abc%")))
                        .orderBy(CALLS.ROOM_NAME).fetch(CALLS.ROOM_NAME);
         assertEquals(List.of("abc", "abc;x=1"), rooms);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GET /analytics/dashboard;x=1", "GET /calls;x=1", "GET /calls/export;x=1", "GET /calls/export;format=ndjson",
+                            "POST /calls/import;x=1", "POST /analytics/query;x=1", "GET /health/ready;x=1", "GET /openapi.yaml;v=2"})
+    void aSemicolonInAFixedPathMakesItAnotherPath(String request) {
+        var method = request.substring(0, request.indexOf(' '));
+        var path = request.substring(method.length() + 1);
+        var body = method.equals("GET") ? null : "{\"room_name\": \"semicolon\", \"assistant_id\": \"" + ASSISTANT
+                                                + "\", \"started_at\": \"2006-02-01T00:00:00Z\"}\n";
+        var key = method.equals("POST") && path.startsWith("/calls") ? account.ingestKey() : account.readKey();
+        var response = api.send(method, path, key, body);
+        assertEquals(404, response.status(), response.body());
+        assertEquals("No such endpoint: " + request, response.message());
+        var imported = CALLS.ACCOUNT_ID.eq(account.id()).and(CALLS.STARTED_AT.eq(OffsetDateTime.parse("2006-02-01T00:00:00Z")));
+        assertEquals(0, api.ctx().fetchCount(CALLS, imported), "nothing was imported");
     }
 
     @ParameterizedTest(name = "{0}")
