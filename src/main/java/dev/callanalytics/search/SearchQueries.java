@@ -58,6 +58,12 @@ final class SearchQueries {
                                                     CALLS.RECORDING_PATH,
                                                     CALLS.CALL_COST);
 
+    /**
+     * The longest a page may take: filters that no index serves and that select almost nothing
+     * read every call of the account to find none. Past it, the search is told to narrow.
+     */
+    static final int PAGE_TIME_LIMIT_SECONDS = 10;
+
     /** Rows an export reads from the database at a time: memory stays at one batch, whatever the export's size. */
     static final int EXPORT_BATCH = 2_000;
 
@@ -90,8 +96,9 @@ final class SearchQueries {
                   .from(CALLS)
                   .where(selected(account, filter))
                   .and(after.map(SearchQueries::after).orElse(noCondition()))
-                  .orderBy(order(newestFirst))
+                  .orderBy(order(newestFirst, filter))
                   .limit(limit + 1)
+                  .queryTimeout(PAGE_TIME_LIMIT_SECONDS)
                   .fetch(mapping(FoundCall::new));
     }
 
@@ -104,7 +111,7 @@ final class SearchQueries {
         return tx.select(EXPORTED)
                  .from(CALLS)
                  .where(selected(account, filter))
-                 .orderBy(order(newestFirst))
+                 .orderBy(order(newestFirst, filter))
                  .fetchSize(EXPORT_BATCH)
                  .fetchLazy();
     }
@@ -152,8 +159,18 @@ final class SearchQueries {
                : CALLS.STARTED_AT.ge(at).and(CALLS.STARTED_AT.gt(at).or(CALLS.ROOM_NAME.gt(cursor.roomName())));
     }
 
-    private static List<SortField<?>> order(boolean newestFirst) {
-        return List.of(newestFirst ? CALLS.STARTED_AT.desc() : CALLS.STARTED_AT.asc(), CALLS.ROOM_NAME.asc());
+    /**
+     * started_at is never null, so where its nulls sort changes no answer, only which index the
+     * planner can read in the order asked: one assistant's calls are in
+     * calls_account_assistant_started_idx (started_at DESC NULLS LAST, room_name), every call of
+     * the account in calls_account_started_idx (started_at, read backwards for newest first).
+     */
+    private static List<SortField<?>> order(boolean newestFirst, CallFilter filter) {
+        var started = newestFirst ? CALLS.STARTED_AT.desc() : CALLS.STARTED_AT.asc();
+        if (filter.assistantId().isPresent()) {
+            started = newestFirst ? started.nullsLast() : started.nullsFirst();
+        }
+        return List.of(started, CALLS.ROOM_NAME.asc());
     }
 
     /** A call's utterances in speaking order, each marked when it says {@code words}. */

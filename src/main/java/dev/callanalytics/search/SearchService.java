@@ -13,6 +13,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
 
 import java.util.List;
 
@@ -23,6 +24,8 @@ public final class SearchService implements HttpService {
 
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
+    /** PostgreSQL's query_canceled, which a query past its timeout ends with. */
+    private static final String QUERY_CANCELED = "57014";
 
     private final SearchQueries queries;
     private final Exports exports;
@@ -57,7 +60,16 @@ public final class SearchService implements HttpService {
         boolean newestFirst = newestFirst(params);
         int limit = params.intInRange("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         var after = params.get("cursor").map(raw -> SearchCursor.decode(raw, newestFirst, filter));
-        var found = queries.page(caller.accountId(), filter, newestFirst, after, limit);
+        List<FoundCall> found;
+        try {
+            found = queries.page(caller.accountId(), filter, newestFirst, after, limit);
+        } catch (DataAccessException e) {
+            if (QUERY_CANCELED.equals(e.sqlState())) {
+                throw ApiException.badRequest("The search ran past its " + SearchQueries.PAGE_TIME_LIMIT_SECONDS
+                                              + " s limit: narrow it with a date range, an assistant or a number");
+            }
+            throw e;
+        }
         var calls = found.size() > limit ? found.subList(0, limit) : found;
         String next = null;
         if (found.size() > limit) {

@@ -118,8 +118,10 @@ public final class SearchBenchmark {
                            page + " and c.assistant_id = ? and c.call_status = 'busy'" + newest, List.of(account, assistant)));
         cases.add(new Case("page 1, the least used platform number", "/calls?limit=20&platform_number=" + number.replace("+", "%2B"),
                            page + " and c.platform_number = ?" + newest, List.of(account, number)));
-        cases.add(new Case("page 1, failed calls over 0 minutes (none: a scan)", "/calls?limit=20&call_status=failed&min_call_duration_minutes=0.01",
-                           page + " and c.call_status = 'failed' and coalesce(c.call_duration_minutes, 0) >= 0.01" + newest, List.of(account)));
+        var weekAgo = LocalDate.now(ZoneOffset.UTC).minusDays(7);
+        cases.add(new Case("page 1, failed calls of the last 7 days", "/calls?limit=20&call_status=failed&start_date=" + weekAgo,
+                           page + " and c.call_status = 'failed' and c.started_at >= ?" + newest,
+                           List.of(account, weekAgo.atStartOfDay().atOffset(ZoneOffset.UTC))));
         cases.add(new Case("page 1, q=" + ReferenceData.RARE_WORD + " (1 call in 1,000; plain SQL: ILIKE)", "/calls?limit=20&q=" + ReferenceData.RARE_WORD,
                            page + " and exists (select 1 from transcripts t where t.account_id = c.account_id and t.room_name = c.room_name"
                            + " and t.text ilike '%' || ? || '%')" + newest, List.of(account, ReferenceData.RARE_WORD)));
