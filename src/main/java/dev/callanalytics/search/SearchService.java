@@ -64,11 +64,7 @@ public final class SearchService implements HttpService {
         try {
             found = queries.page(caller.accountId(), filter, newestFirst, after, limit);
         } catch (DataAccessException e) {
-            if (QUERY_CANCELED.equals(e.sqlState())) {
-                throw ApiException.badRequest("The search ran past its " + SearchQueries.PAGE_TIME_LIMIT_SECONDS
-                                              + " s limit: narrow it with a date range, an assistant or a number");
-            }
-            throw e;
+            throw narrowOr(e, "The search ran past its " + SearchQueries.PAGE_TIME_LIMIT_SECONDS + " s limit");
         }
         var calls = found.size() > limit ? found.subList(0, limit) : found;
         String next = null;
@@ -90,7 +86,26 @@ public final class SearchService implements HttpService {
             res.send();
             return;
         }
-        exports.export(caller.accountId(), filter, newestFirst, format, res);
+        try {
+            exports.export(caller.accountId(), filter, newestFirst, format, res);
+        } catch (DataAccessException e) {
+            if (res.isSent()) {
+                throw e; // mid-file: the transfer breaks off (see Exports)
+            }
+            throw narrowOr(e, "The export found no first row within its time limit");
+        }
+    }
+
+    /**
+     * A query past its timeout is a search too broad for the indexes (filters that select almost
+     * nothing, read from every call of the account), which the caller can narrow: a 400, not an
+     * outage. Any other failure is what it is.
+     */
+    private static RuntimeException narrowOr(DataAccessException e, String what) {
+        if (QUERY_CANCELED.equals(e.sqlState())) {
+            return ApiException.badRequest(what + ": narrow it with a date range, an assistant or a number");
+        }
+        return e;
     }
 
     private static boolean newestFirst(QueryParams params) {
