@@ -22,6 +22,7 @@ import dev.callanalytics.http.ApiException;
 import dev.callanalytics.http.DateRange;
 import dev.callanalytics.http.Echo;
 import dev.callanalytics.http.Envelope;
+import dev.callanalytics.http.ErrorResponses;
 import dev.callanalytics.http.Instants;
 import dev.callanalytics.http.Json;
 import dev.callanalytics.http.QueryParams;
@@ -209,7 +210,7 @@ public final class AnalyticsService implements HttpService {
                 return new AnalyticsQueries(tx.dsl()).answer(AccountScope.of(caller.accountId()), query);
             });
         } catch (DataAccessException e) {
-            if ("57014".equals(e.sqlState())) {
+            if (ErrorResponses.timedOut(e)) {
                 throw ApiException.badRequest("The query ran past its " + QUERY_TIME_LIMIT + " limit: narrow its range, grouping or filters");
             }
             throw e;

@@ -100,6 +100,14 @@ public final class ErrorResponses {
         send(req, res, Status.INTERNAL_SERVER_ERROR_500, "Internal server error");
     }
 
+    /**
+     * Whether a query ended at its timeout (query_canceled): where the caller can narrow what it
+     * asked (a typed query, a search), that is a 400 of its own rather than the 503 given here.
+     */
+    public static boolean timedOut(DataAccessException e) {
+        return QUERY_CANCELED.equals(e.sqlState());
+    }
+
     private static boolean isUnavailable(Throwable e) {
         for (var cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLTransientConnectionException) {

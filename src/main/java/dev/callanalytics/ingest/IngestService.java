@@ -63,12 +63,11 @@ public final class IngestService implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         // a PUT to /calls/import writes a room named "import"; only POST there imports
-        rules.put("/calls/{room_name}", auth.require(INGEST, this::putCall))
-             .post("/calls/import", Routes.exact("/calls/import", auth.require(INGEST, this::importCalls)))
+        rules.put("/calls/{room_name}", auth.require(INGEST, this::putCall));
+        Routes.write(rules, "POST", "/calls/import", auth.require(INGEST, this::importCalls))
              .put("/assistants/{assistant_id}", auth.require(INGEST, this::renameAssistant))
              // the sender cannot set headers: the ingest key is the last segment of the URL
              .post("/webhooks/end-call/{token}", this::endCallWebhook)
-             .any("/calls/import", Routes.exact("/calls/import", allowOnly("POST")))
              .any("/calls/{room_name}", allowOnly("PUT"))
              .any("/assistants/{assistant_id}", allowOnly("PUT"))
              .any("/webhooks/end-call/{token}", allowOnly("POST"));

@@ -5,6 +5,7 @@ import dev.callanalytics.auth.Caller;
 import dev.callanalytics.http.ApiException;
 import dev.callanalytics.http.Echo;
 import dev.callanalytics.http.Envelope;
+import dev.callanalytics.http.ErrorResponses;
 import dev.callanalytics.http.QueryParams;
 import dev.callanalytics.http.Routes;
 import io.helidon.http.Method;
@@ -24,8 +25,6 @@ public final class SearchService implements HttpService {
 
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
-    /** PostgreSQL's query_canceled, which a query past its timeout ends with. */
-    private static final String QUERY_CANCELED = "57014";
 
     private final SearchQueries queries;
     private final Exports exports;
@@ -102,7 +101,7 @@ public final class SearchService implements HttpService {
      * outage. Any other failure is what it is.
      */
     private static RuntimeException narrowOr(DataAccessException e, String what) {
-        if (QUERY_CANCELED.equals(e.sqlState())) {
+        if (ErrorResponses.timedOut(e)) {
             return ApiException.badRequest(what + ": narrow it with a date range, an assistant or a number");
         }
         return e;
